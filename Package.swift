@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+//
+// wear: a security pipeline for wearable telemetry, as Unix filters.
+//
+// Dependencies run one way: executable -> domain module -> WearCore -> C shims.
+// Domain modules never import ArgumentParser; only WearCLI and the thin
+// executables do.
+import PackageDescription
+
+let package = Package(
+    name: "wear",
+    products: [
+        .executable(name: "wear-decrypt", targets: ["wear-decrypt"]),
+        .executable(name: "wear-filter", targets: ["wear-filter"]),
+        .executable(name: "wear-score", targets: ["wear-score"]),
+        .executable(name: "wear-alert", targets: ["wear-alert"]),
+        .executable(name: "wear", targets: ["wear"]),
+        .library(name: "WearCore", targets: ["WearCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: C and C++ shims (only one Swift folder imports each)
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .target(
+            name: "CSimdjson",
+            cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(name: "CWearLinux"),
+
+        // MARK: shared libraries
+        .target(
+            name: "WearCore",
+            dependencies: [
+                "CJansson", "CSimdjson", "CWearLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WearCLI",
+            dependencies: [
+                "WearCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WearJOSE",
+            dependencies: [
+                "WearCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "WearTesting",
+            dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // MARK: stage domain modules and their thin commands
+        .target(name: "WearDecrypt", dependencies: ["WearCore", "WearJOSE"]),
+        .executableTarget(name: "wear-decrypt", dependencies: ["WearDecrypt", "WearCLI"]),
+        .target(name: "WearFilter", dependencies: ["WearCore"]),
+        .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),
+        .target(name: "WearScore", dependencies: ["WearCore"]),
+        .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
+        .target(name: "WearAlert", dependencies: ["WearCore"]),
+        .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
+        .target(name: "WearTools", dependencies: ["WearCore", "WearJOSE"]),
+        .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
+
+        // MARK: tests
+        .testTarget(
+            name: "WearCoreTests",
+            dependencies: ["WearCore", "WearTesting"],
+            resources: []
+        ),
+        .testTarget(name: "WearCLITests", dependencies: ["WearCLI", "WearTesting"]),
+        .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
+        .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearTesting"]),
+        .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
+        .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
+
+// Strict settings for every Swift target in one place.
+for target in package.targets where target.type != .system && target.name.first != "C" {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

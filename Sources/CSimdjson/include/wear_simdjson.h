@@ -1,0 +1,91 @@
+#ifndef WEAR_SIMDJSON_H
+#define WEAR_SIMDJSON_H
+// A small C API over simdjson's DOM parser, so that Swift never sees C++.
+// Only Sources/WearCore/Record/Simdjson imports this module.
+//
+// Lifetimes: every wear_json_value points into its parser's tape and string
+// buffer, and is valid until the next wear_json_parse on the same parser.
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Bytes that must be readable (their content does not matter) after the end
+/// of every buffer given to wear_json_parse: simdjson reads in 64-byte blocks.
+#define WEAR_JSON_PADDING 64
+
+typedef enum wear_json_type {
+    WEAR_JSON_NULL = 0,
+    WEAR_JSON_BOOL = 1,
+    WEAR_JSON_INT64 = 2,
+    WEAR_JSON_UINT64 = 3,
+    WEAR_JSON_DOUBLE = 4,
+    WEAR_JSON_STRING = 5,
+    WEAR_JSON_ARRAY = 6,
+    WEAR_JSON_OBJECT = 7,
+} wear_json_type;
+
+/// Error codes returned by wear_json_parse (simdjson's own, grouped).
+enum {
+    WEAR_JSON_OK = 0,
+    WEAR_JSON_ERR_SYNTAX = 1,   // not valid JSON
+    WEAR_JSON_ERR_UTF8 = 2,     // invalid UTF-8
+    WEAR_JSON_ERR_DEPTH = 3,    // nested too deeply
+    WEAR_JSON_ERR_NUMBER = 4,   // number malformed or out of range
+    WEAR_JSON_ERR_CAPACITY = 5, // document larger than the parser's capacity
+    WEAR_JSON_ERR_MEMORY = 6,   // allocation failed
+    WEAR_JSON_ERR_EMPTY = 7,    // no JSON value at all
+    WEAR_JSON_ERR_CONTROL = 8,  // unescaped control character in a string
+    WEAR_JSON_ERR_OTHER = 9,
+};
+
+/// A JSON value: scalars are decoded; arrays and objects carry an opaque handle.
+typedef struct wear_json_value {
+    uint32_t type;          // wear_json_type
+    uint32_t reserved;
+    union {
+        bool b;
+        int64_t i64;
+        uint64_t u64;
+        double f64;
+    } number;
+    const char *str;        // WEAR_JSON_STRING: unescaped UTF-8, NUL-terminated
+    size_t str_len;         // ... and its length in bytes (may contain NUL)
+    uint64_t handle[2];     // arrays and objects: simdjson's element, copied
+} wear_json_value;
+
+typedef struct wear_json_parser wear_json_parser;
+
+/// A parser for documents of up to max_capacity bytes; NULL if out of memory.
+wear_json_parser *wear_json_parser_new(size_t max_capacity);
+void wear_json_parser_free(wear_json_parser *parser);
+
+/// Validates buf[0..<len] completely (syntax, UTF-8, numbers) and returns its
+/// root. buf must have WEAR_JSON_PADDING readable bytes after len.
+int wear_json_parse(wear_json_parser *parser, const char *buf, size_t len, wear_json_value *root);
+
+/// A short, static, human-readable text for an error code.
+const char *wear_json_error_message(int code);
+
+/// The first member named key of an object.
+bool wear_json_object_get(const wear_json_value *object, const char *key, size_t key_len, wear_json_value *out);
+/// Members of an object or elements of an array; 0 for scalars.
+size_t wear_json_count(const wear_json_value *value);
+/// Element index of an array.
+bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_value *out);
+/// True when an object has two members with the same (unescaped) name.
+bool wear_json_object_has_duplicate_keys(const wear_json_value *object);
+
+/// Calls fn for each member of an object in document order; fn returns false to stop.
+typedef bool (*wear_json_member_fn)(void *context, const char *key, size_t key_len, const wear_json_value *value);
+void wear_json_object_foreach(const wear_json_value *object, wear_json_member_fn fn, void *context);
+/// Calls fn for each element of an array in order (key is NULL); fn returns false to stop.
+void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn fn, void *context);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,209 @@
+// The C API of wear_simdjson.h over simdjson's DOM parser (libsimdjson-dev).
+//
+// The DOM parser validates the whole document (structure, UTF-8, numbers,
+// unescaped control characters) in one pass and reuses its buffers, so the
+// hot path allocates nothing per record.
+#include "wear_simdjson.h"
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <new>
+
+using namespace simdjson;
+
+static_assert(sizeof(dom::element) <= sizeof(((wear_json_value *)nullptr)->handle),
+              "dom::element must fit the opaque handle");
+static_assert(std::is_trivially_copyable<dom::element>::value, "dom::element must be trivially copyable");
+
+struct wear_json_parser {
+    dom::parser parser;
+    explicit wear_json_parser(size_t capacity) : parser(capacity) {}
+};
+
+static inline dom::element element_of(const wear_json_value *value) {
+    dom::element element;
+    std::memcpy(static_cast<void *>(&element), value->handle, sizeof(element));
+    return element;
+}
+
+static void fill(dom::element element, wear_json_value *out) {
+    std::memset(out, 0, sizeof(*out));
+    switch (element.type()) {
+    case dom::element_type::NULL_VALUE:
+        out->type = WEAR_JSON_NULL;
+        break;
+    case dom::element_type::BOOL:
+        out->type = WEAR_JSON_BOOL;
+        out->number.b = element.get_bool().value_unsafe();
+        break;
+    case dom::element_type::INT64:
+        out->type = WEAR_JSON_INT64;
+        out->number.i64 = element.get_int64().value_unsafe();
+        break;
+    case dom::element_type::UINT64:
+        out->type = WEAR_JSON_UINT64;
+        out->number.u64 = element.get_uint64().value_unsafe();
+        break;
+    case dom::element_type::DOUBLE:
+        out->type = WEAR_JSON_DOUBLE;
+        out->number.f64 = element.get_double().value_unsafe();
+        break;
+    case dom::element_type::STRING: {
+        out->type = WEAR_JSON_STRING;
+        std::string_view s = element.get_string().value_unsafe();
+        out->str = s.data();
+        out->str_len = s.size();
+        break;
+    }
+    case dom::element_type::ARRAY:
+        out->type = WEAR_JSON_ARRAY;
+        break;
+    case dom::element_type::OBJECT:
+        out->type = WEAR_JSON_OBJECT;
+        break;
+    }
+    std::memcpy(out->handle, static_cast<const void *>(&element), sizeof(element));
+}
+
+static int map_error(error_code code) {
+    switch (code) {
+    case SUCCESS: return WEAR_JSON_OK;
+    case UTF8_ERROR: return WEAR_JSON_ERR_UTF8;
+    case DEPTH_ERROR: return WEAR_JSON_ERR_DEPTH;
+    case NUMBER_ERROR:
+    case NUMBER_OUT_OF_RANGE: return WEAR_JSON_ERR_NUMBER;
+    case CAPACITY: return WEAR_JSON_ERR_CAPACITY;
+    case MEMALLOC: return WEAR_JSON_ERR_MEMORY;
+    case EMPTY: return WEAR_JSON_ERR_EMPTY;
+    case UNESCAPED_CHARS: return WEAR_JSON_ERR_CONTROL;
+    case TAPE_ERROR:
+    case STRING_ERROR:
+    case T_ATOM_ERROR:
+    case F_ATOM_ERROR:
+    case N_ATOM_ERROR:
+    case UNCLOSED_STRING:
+    case INCORRECT_TYPE: return WEAR_JSON_ERR_SYNTAX;
+    default: return WEAR_JSON_ERR_OTHER;
+    }
+}
+
+extern "C" {
+
+wear_json_parser *wear_json_parser_new(size_t max_capacity) {
+    auto *parser = new (std::nothrow) wear_json_parser(max_capacity);
+    if (parser == nullptr) return nullptr;
+    // Allocate up front for typical records; grows up to max_capacity on demand.
+    if (parser->parser.allocate(max_capacity < 65536 ? max_capacity : 65536) != SUCCESS) {
+        delete parser;
+        return nullptr;
+    }
+    return parser;
+}
+
+void wear_json_parser_free(wear_json_parser *parser) { delete parser; }
+
+int wear_json_parse(wear_json_parser *parser, const char *buf, size_t len, wear_json_value *root) {
+    dom::element element;
+    // realloc_if_needed = false: the caller guarantees WEAR_JSON_PADDING readable bytes.
+    auto error = parser->parser.parse(reinterpret_cast<const uint8_t *>(buf), len, false).get(element);
+    if (error) return map_error(error);
+    fill(element, root);
+    return WEAR_JSON_OK;
+}
+
+const char *wear_json_error_message(int code) {
+    switch (code) {
+    case WEAR_JSON_OK: return "no error";
+    case WEAR_JSON_ERR_SYNTAX: return "not valid JSON";
+    case WEAR_JSON_ERR_UTF8: return "invalid UTF-8";
+    case WEAR_JSON_ERR_DEPTH: return "nested too deeply";
+    case WEAR_JSON_ERR_NUMBER: return "number malformed or out of range";
+    case WEAR_JSON_ERR_CAPACITY: return "document larger than the parser's capacity";
+    case WEAR_JSON_ERR_MEMORY: return "out of memory";
+    case WEAR_JSON_ERR_EMPTY: return "no JSON value";
+    case WEAR_JSON_ERR_CONTROL: return "unescaped control character in a string";
+    default: return "not valid JSON";
+    }
+}
+
+bool wear_json_object_get(const wear_json_value *object, const char *key, size_t key_len, wear_json_value *out) {
+    if (object->type != WEAR_JSON_OBJECT) return false;
+    dom::object obj = element_of(object).get_object().value_unsafe();
+    std::string_view wanted(key, key_len);
+    for (dom::key_value_pair field : obj) {
+        if (field.key == wanted) {
+            fill(field.value, out);
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t wear_json_count(const wear_json_value *value) {
+    if (value->type == WEAR_JSON_OBJECT) return element_of(value).get_object().value_unsafe().size();
+    if (value->type == WEAR_JSON_ARRAY) return element_of(value).get_array().value_unsafe().size();
+    return 0;
+}
+
+bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_value *out) {
+    if (array->type != WEAR_JSON_ARRAY) return false;
+    dom::element element;
+    if (element_of(array).get_array().value_unsafe().at(index).get(element)) return false;
+    fill(element, out);
+    return true;
+}
+
+bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
+    if (object->type != WEAR_JSON_OBJECT) return false;
+    dom::object obj = element_of(object).get_object().value_unsafe();
+    // Records have a dozen keys: a 64-bit signature of (length, first byte, last byte)
+    // lets almost every key skip the pairwise comparison.
+    constexpr size_t kInline = 64;
+    std::string_view seen[kInline];
+    size_t count = 0;
+    uint64_t signature = 0;
+    for (dom::key_value_pair field : obj) {
+        std::string_view key = field.key;
+        unsigned bit = key.empty() ? 0 : (unsigned)(key.size() * 31u + (unsigned char)key.front() * 7u + (unsigned char)key.back()) & 63u;
+        uint64_t mask = uint64_t{1} << bit;
+        if (count >= kInline) {
+            // Wide objects: compare against every earlier key (rare; bounded by the line limit).
+            for (dom::key_value_pair other : obj) {
+                if (other.key.data() == key.data()) break;
+                if (other.key == key) return true;
+            }
+            continue;
+        }
+        if (signature & mask) {
+            for (size_t i = 0; i < count; i++) {
+                if (seen[i] == key) return true;
+            }
+        }
+        signature |= mask;
+        seen[count++] = key;
+    }
+    return false;
+}
+
+void wear_json_object_foreach(const wear_json_value *object, wear_json_member_fn fn, void *context) {
+    if (object->type != WEAR_JSON_OBJECT) return;
+    dom::object obj = element_of(object).get_object().value_unsafe();
+    wear_json_value value;
+    for (dom::key_value_pair field : obj) {
+        fill(field.value, &value);
+        if (!fn(context, field.key.data(), field.key.size(), &value)) return;
+    }
+}
+
+void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn fn, void *context) {
+    if (array->type != WEAR_JSON_ARRAY) return;
+    dom::array arr = element_of(array).get_array().value_unsafe();
+    wear_json_value value;
+    for (dom::element element : arr) {
+        fill(element, &value);
+        if (!fn(context, nullptr, 0, &value)) return;
+    }
+}
+
+} // extern "C"

@@ -1,0 +1,43 @@
+/// One rejected record, as written to `--rejects`:
+/// `{"stage":"wear-filter","reason":"rule:hr_range","line":12,"detail":"...","input":"..."}`.
+public struct Reject {
+    /// How much of the original line a reject record keeps.
+    public static let inputLimit = 4096
+
+    public let stage: String
+    public let reason: RejectReason
+    /// Physical input line, 1-based.
+    public let line: Int
+    /// What was wrong, for a person; never a key, token or whole payload.
+    public let detail: String
+    /// The original line's first bytes (at most `inputLimit`).
+    public let input: [UInt8]
+
+    public init(stage: String, reason: RejectReason, line: Int, detail: String, input: UnsafeRawBufferPointer) {
+        self.stage = stage
+        self.reason = reason
+        self.line = line
+        self.detail = detail
+        self.input = Array(input.prefix(Self.inputLimit))
+    }
+
+    public init(stage: String, reason: RejectReason, line: Int, detail: String, input: [UInt8]) {
+        self.stage = stage
+        self.reason = reason
+        self.line = line
+        self.detail = detail
+        self.input = Array(input.prefix(Self.inputLimit))
+    }
+
+    /// The reject record, built with jansson; invalid UTF-8 in the input
+    /// becomes U+FFFD so the record is always valid JSON.
+    public func document() -> JSONDocument {
+        let object = JSONDocument.object()
+        object.set("stage", stage)
+        object.set("reason", reason.code)
+        object.set("line", line)
+        object.set("detail", detail)
+        object.set("input", .string(bytes: input))
+        return object
+    }
+}

@@ -1,0 +1,36 @@
+/// One Prometheus metric family: name, help, type and samples.
+///
+/// Names start with `wear_`, counters end in `_total`, units are base units;
+/// label values are bounded sets (stage, reason, rule), never device ids.
+public struct MetricFamily: Sendable, Equatable {
+    public enum Kind: String, Sendable { case counter, gauge }
+
+    public struct Sample: Sendable, Equatable {
+        public var labels: [(name: String, value: String)]
+        public var value: Double
+
+        public init(labels: [(name: String, value: String)] = [], value: Double) {
+            self.labels = labels
+            self.value = value
+        }
+
+        public static func == (lhs: Sample, rhs: Sample) -> Bool {
+            lhs.value == rhs.value && lhs.labels.map(\.name) == rhs.labels.map(\.name)
+                && lhs.labels.map(\.value) == rhs.labels.map(\.value)
+        }
+    }
+
+    public let name: String
+    public let help: String
+    public let kind: Kind
+    public var samples: [Sample]
+
+    public init(name: String, help: String, kind: Kind, samples: [Sample]) {
+        precondition(name.hasPrefix("wear_"), "metric names start with wear_: \(name)")
+        precondition(kind != .counter || name.hasSuffix("_total"), "counter names end in _total: \(name)")
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.samples = samples
+    }
+}

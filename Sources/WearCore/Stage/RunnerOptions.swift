@@ -1,0 +1,24 @@
+import Glibc
+
+/// How a `StageRunner` reads, writes and reports: the common options every
+/// stage takes (see WearCLI's `CommonOptions`).
+public struct RunnerOptions: Sendable {
+    public var input: InputSource = .standardInput
+    public var rejectsPath: String?
+    /// Lines longer than this are rejected as `line_too_long` (default 1 MiB).
+    public var maxLineBytes = 1 << 20
+    public var metricsPath: String?
+    public var metricsInterval: Duration = .seconds(10)
+    /// Whole lines per write, each write at most PIPE_BUF bytes.
+    public var atomicLines = false
+    public var outputFD: Int32 = STDOUT_FILENO
+    /// Version string for `wear_stage_info`.
+    public var version = WearVersion.current
+
+    public init() {}
+}
+
+/// The product's version, printed by `--version` and exported as a metric.
+public enum WearVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,51 @@
+/// Where a stage writes the lines it emits. Write failures are remembered
+/// and acted on by the runner after the record (a stage never handles I/O).
+public struct StageOutput {
+    let writer: FileDescriptorWriter
+    /// The first write failure (closed output or I/O error).
+    var failure: WriteFailure?
+    /// With `--atomic-lines`: a line was over PIPE_BUF and was not written.
+    var refusedLongLine = false
+    /// Scratch for building lines with `emit(appendingTo:_:)`.
+    var fields = JSONFieldWriter()
+
+    init(writer: FileDescriptorWriter) {
+        self.writer = writer
+    }
+
+    /// Lines emitted so far.
+    public private(set) var linesEmitted = 0
+
+    /// Emits one line (a complete JSON value, without newline).
+    public mutating func emit(_ line: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
+        if writer.atomicLines, line.count + 1 > FileDescriptorWriter.atomicLimit {
+            refusedLongLine = true
+            return
+        }
+        do {
+            try writer.appendLine(line)
+            linesEmitted += 1
+        } catch {
+            failure = error
+        }
+    }
+
+    public mutating func emit(_ line: [UInt8]) {
+        line.withUnsafeBytes { emit($0) }
+    }
+
+    /// Emits `line` (a JSON object) with the members `build` appends; the
+    /// original members are copied byte for byte.
+    public mutating func emit(appendingTo line: UnsafeRawBufferPointer, _ build: (inout JSONFieldWriter) -> Void) {
+        var fields = self.fields
+        self.fields = JSONFieldWriter()
+        guard fields.begin(object: line) else {
+            preconditionFailure("emit(appendingTo:) on a line that is not a JSON object")
+        }
+        build(&fields)
+        fields.end()
+        fields.bytes.withUnsafeBytes { emit($0) }
+        self.fields = fields
+    }
+}

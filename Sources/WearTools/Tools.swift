@@ -1,0 +1,1 @@
+// The operator tool's domain: keys, seal, sim, eval.
