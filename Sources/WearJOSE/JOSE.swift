@@ -1,1 +1,0 @@
-// The JWE compact format (RFC 7516) shared by wear-decrypt and `wear seal`.

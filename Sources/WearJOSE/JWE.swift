@@ -1,0 +1,86 @@
+import Crypto
+import WearCore
+
+/// JWE compact serialization (RFC 7516) with `alg: dir` and AES-GCM, as
+/// devices (`wear seal`) write it and wear-decrypt reads it.
+///
+/// `seal` and `open` here use swift-crypto and allocate per call: they serve
+/// the operator tool and tests. The stage's hot path is `JWEDecryptor`.
+public enum JWE {
+    /// Seals `plaintext` for device `kid`: protected header exactly
+    /// `{"alg":"dir","enc":"A256GCM","kid":"..."}`, empty encrypted key,
+    /// a random 12-byte IV (or `iv`), AAD = the encoded header.
+    ///
+    /// Preconditions (programming errors, checked): `key.fits(enc)` and
+    /// `iv`, when given, is 12 bytes.
+    public static func seal(_ plaintext: some Collection<UInt8>, kid: String, key: DeviceKey, enc: ContentEncryption,
+                            iv: [UInt8]? = nil) -> String {
+        precondition(key.fits(enc), "JWE.seal: a \(key.byteCount)-byte key cannot seal \(enc.rawValue)")
+        precondition(iv == nil || iv?.count == ContentEncryption.ivByteCount, "JWE.seal: the IV must be 12 bytes")
+        let header = Base64URL.encodeBytes(ProtectedHeader(enc: enc, kid: kid).json)
+        let box: AES.GCM.SealedBox
+        do {
+            let nonce = try iv.map { try AES.GCM.Nonce(data: $0) } ?? AES.GCM.Nonce()
+            box = try AES.GCM.seal(Array(plaintext), using: SymmetricKey(data: key.bytes), nonce: nonce,
+                                   authenticating: header)
+        } catch {
+            preconditionFailure("JWE.seal: AES-GCM refused a checked key and nonce: \(error)")
+        }
+        var token = header
+        token.append(UInt8(ascii: "."))
+        token.append(UInt8(ascii: "."))
+        token += Base64URL.encodeBytes(box.nonce.withUnsafeBytes { Array($0) })
+        token.append(UInt8(ascii: "."))
+        token += Base64URL.encodeBytes(box.ciphertext)
+        token.append(UInt8(ascii: "."))
+        token += Base64URL.encodeBytes(box.tag)
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    /// The protected header of a token, checked as the stage checks it.
+    public static func header(of token: String) -> Result<ProtectedHeader, JWEFailure> {
+        let bytes = Array(token.utf8)
+        return bytes.withUnsafeBytes { raw in
+            split(raw).flatMap { parts, _ in .success(parts) }
+        }
+    }
+
+    /// Opens a token with swift-crypto (the reference path; allocates).
+    /// `key` picks the key for the header's kid and enc; nil means unknown kid.
+    public static func open(_ token: String, key: (ProtectedHeader) -> DeviceKey?) -> Result<(header: ProtectedHeader, plaintext: [UInt8]), JWEFailure> {
+        let bytes = Array(token.utf8)
+        return bytes.withUnsafeBytes { raw in
+            split(raw).flatMap { header, parts in
+                guard let deviceKey = key(header) else {
+                    return .failure(JWEFailure(.unknownKid, "no key for kid \(header.kidBytes.withUnsafeBytes { JWEFailure.quoted($0) })"))
+                }
+                guard deviceKey.fits(header.enc) else {
+                    return .failure(JWEFailure(.keyLengthMismatch, "the key for this kid is \(deviceKey.byteCount) bytes, \(header.enc.rawValue) needs \(header.enc.keyByteCount)"))
+                }
+                guard let iv = Base64URL.decode(raw.slice(parts.iv)), let ciphertext = Base64URL.decode(raw.slice(parts.ciphertext)),
+                      let tag = Base64URL.decode(raw.slice(parts.tag)) else {
+                    return .failure(JWEFailure(.badJWE, "a part is not base64url"))
+                }
+                do {
+                    let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag)
+                    let plaintext = try AES.GCM.open(box, using: SymmetricKey(data: deviceKey.bytes),
+                                                     authenticating: Array(raw.slice(parts.header)))
+                    return .success((header, Array(plaintext)))
+                } catch {
+                    return .failure(JWEFailure(.authFailed, "authentication tag did not verify"))
+                }
+            }
+        }
+    }
+
+    /// Splits a token and parses its header (off the hot path).
+    private static func split(_ raw: UnsafeRawBufferPointer) -> Result<(ProtectedHeader, CompactToken), JWEFailure> {
+        CompactToken.split(raw).flatMap { parts in
+            guard let json = Base64URL.decode(raw.slice(parts.header)) else {
+                return .failure(JWEFailure(.badJWE, "protected header is not base64url"))
+            }
+            return json.withUnsafeBytes { ProtectedHeader.parse(json: $0, parser: JSONParser(capacity: max(json.count, 64))) }
+                .map { ($0, parts) }
+        }
+    }
+}

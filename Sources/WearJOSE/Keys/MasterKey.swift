@@ -1,0 +1,80 @@
+import Crypto
+
+/// The fleet master key (32 bytes) from which every device key is derived:
+/// HKDF-SHA256(ikm = master, salt = "wear-telemetry-v1", info = device id
+/// as UTF-8, 32 bytes); A128GCM uses the first 16 of those bytes.
+///
+/// Never printable: `description` and reflection show no key bytes.
+public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The HKDF salt, fixed for this version of the telemetry protocol.
+    public static let salt = "wear-telemetry-v1"
+    public static let byteCount = 32
+
+    let bytes: [UInt8]
+
+    /// A master key of exactly 32 bytes.
+    public init(bytes: [UInt8]) throws(KeyError) {
+        guard bytes.count == Self.byteCount else {
+            throw KeyError("a master key must be 32 bytes, found \(bytes.count) bytes")
+        }
+        self.bytes = bytes
+    }
+
+    /// 32 random bytes from the system's CSPRNG.
+    public static func generate() -> MasterKey {
+        let key = SymmetricKey(size: .bits256)
+        let bytes = key.withUnsafeBytes { Array($0) }
+        return MasterKey(trusted: bytes)
+    }
+
+    /// A master key from text: 64 hex digits, or base64 / base64url (padding
+    /// optional). Surrounding whitespace and newlines are ignored.
+    public init(text: String) throws(KeyError) {
+        let trimmed = String(text.unicodeScalars.filter { !$0.properties.isWhitespace })
+        if trimmed.utf8.count == 2 * Self.byteCount, let bytes = Hex.decode(trimmed) {
+            try self.init(bytes: bytes)
+        } else if let bytes = Base64URL.decodeLenient(trimmed) {
+            guard bytes.count == Self.byteCount else {
+                throw KeyError("a master key must be 32 bytes, found \(bytes.count) bytes of base64 text")
+            }
+            try self.init(bytes: bytes)
+        } else {
+            throw KeyError("a master key must be 32 bytes as 64 hex digits or base64 text")
+        }
+    }
+
+    private init(trusted bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The key as 64 lowercase hex digits (the master key file's format).
+    public var hexText: String { Hex.encode(bytes) }
+
+    /// The key of device `device` for `enc` (HKDF-SHA256, see the type's doc).
+    public func deviceKey(for device: String, enc: ContentEncryption = .a256gcm) -> DeviceKey {
+        deviceKey(forUTF8: Array(device.utf8), enc: enc)
+    }
+
+    /// The key of the device whose id is the UTF-8 bytes `device`.
+    public func deviceKey(forUTF8 device: [UInt8], enc: ContentEncryption = .a256gcm) -> DeviceKey {
+        let derived = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: bytes),
+            salt: Array(Self.salt.utf8),
+            info: device,
+            outputByteCount: 32
+        )
+        let full = derived.withUnsafeBytes { Array($0) }
+        return DeviceKey(trusted: Array(full.prefix(enc.keyByteCount)))
+    }
+
+    public var description: String { "MasterKey(256-bit, redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
+
+extension DeviceKey {
+    /// A key whose length the caller has already checked.
+    init(trusted bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+}
