@@ -35,6 +35,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "CWearLinux"),
+        // OpenSSL libcrypto (apt libssl-dev) for wear-decrypt's AES-GCM hot path.
+        .target(name: "CWearCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
         // MARK: shared libraries
         .target(
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "WearJOSE",
             dependencies: [
-                "WearCore",
+                "WearCore", "CWearCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -9,25 +9,70 @@ struct WearDecryptCommand: ParsableCommand {
         commandName: "wear-decrypt",
         abstract: "Authenticate and decrypt JWE telemetry envelopes.",
         discussion: """
-            JWE decryption is not built yet: for now every valid record passes through unchanged.
+            Reads one envelope per line, {"jwe":"<compact JWE>",...} or a bare compact
+            token, from standard input (or --input). Tokens are JWE (RFC 7516) with
+            alg "dir", enc A256GCM or A128GCM and kid = the device id; the protected
+            header may hold nothing else. Each device's key comes from --keys, or is
+            derived from --master-key (HKDF-SHA256, salt "wear-telemetry-v1", info =
+            the device id).
 
-            Reads newline-delimited JSON records from standard input (or --input)
-            and writes them to standard output. Lines that are not JSON objects,
-            have duplicate member names or exceed --max-line-bytes are rejected
-            (see --rejects); the summary line on stderr at exit gives the counts.
+            Writes the authenticated plaintext object, whose "dev" must equal the
+            kid, with "rx" (the envelope's numeric rx, else now, in ms since the
+            epoch), "sz" (the envelope's size in bytes) and "meta" (the envelope's
+            other members, which are not authenticated) appended. Plaintext members
+            always win over these. Anything else is rejected with a stable reason:
+            bad_json, bad_jwe, unsupported_alg, unsupported_enc, unsupported_header,
+            unknown_kid, key_length_mismatch, auth_failed, bad_plaintext,
+            dev_mismatch, line_too_long, ... (see --rejects and docs/wear-decrypt.md).
 
-            Exit status: 0 ok, 64 bad usage, 66 input or config file missing,
-            74 I/O error or closed output, 78 invalid config.
+            Key files must be readable by their owner only (chmod 600), as ssh
+            requires. SIGHUP reloads them; if the new files are invalid, the old
+            keys stay in use.
+
+            Exit status: 0 ok, 64 bad usage, 66 input or key file missing,
+            74 I/O error or closed output, 78 invalid key file.
 
             Examples:
-              wear-decrypt --input /run/wear/telemetry.fifo --rejects decrypt-rejects.ndjson
+              wear-decrypt --master-key /etc/wear/master.key < envelopes.ndjson
+              wear sim --devices 100 --duration 1m | wear-decrypt --keys keys.json --rejects rejects.ndjson
+              wear-decrypt --master-key master.key --atomic-lines --input /run/wear/in.fifo >> /run/wear/out.fifo
+              wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson   # reproducible replay
             """,
         version: WearVersion.current
     )
 
     @OptionGroup var common: CommonOptions
 
+    @Option(name: .long, help: ArgumentHelp("Device keys: a JSON object, device id -> base64url key (16 or 32 bytes).", valueName: "file"))
+    var keys: String?
+
+    @Option(name: .long, help: ArgumentHelp("Master key (32 bytes as hex or base64 text) from which device keys are derived.", valueName: "file"))
+    var masterKey: String?
+
+    @Flag(name: .long, help: "Accept key files that group or others may read or write.")
+    var allowInsecureKeyFile = false
+
+    @Option(name: .long, help: ArgumentHelp("How many devices' headers and AES-GCM contexts to keep ready.", valueName: "count"))
+    var keyCacheSize = 16_384
+
+    @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))
+    var defaultRx: Int64?
+
+    func validate() throws {
+        guard keys != nil || masterKey != nil else {
+            throw ValidationError("give --keys FILE, --master-key FILE, or both")
+        }
+        guard keyCacheSize >= 2, keyCacheSize <= 10_000_000 else {
+            throw ValidationError("--key-cache-size must be between 2 and 10000000, found \(keyCacheSize)")
+        }
+    }
+
     func run() throws {
-        StageMain.run(common) { _ in DecryptStage() }
+        var configuration = DecryptConfiguration(keysPath: keys, masterKeyPath: masterKey)
+        configuration.allowInsecureKeyFile = allowInsecureKeyFile
+        configuration.keyCacheSize = keyCacheSize
+        configuration.fixedNow = defaultRx
+        configuration.maxPlaintextBytes = common.maxLineBytes.bytes
+        StageMain.run(common) { _ in try DecryptStage(configuration: configuration) }
     }
 }

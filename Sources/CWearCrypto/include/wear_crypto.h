@@ -1,0 +1,42 @@
+#ifndef WEAR_CRYPTO_H
+#define WEAR_CRYPTO_H
+// AES-GCM through OpenSSL's libcrypto EVP API, for wear-decrypt's hot path.
+// Only Sources/WearJOSE/Decrypt/AESGCMCipher.swift imports this module.
+//
+// One wear_gcm per device key: the key schedule is computed once and each
+// open/seal only sets the IV, so no allocation happens per record (unlike
+// swift-crypto's AES.GCM.open, which builds a new AEAD context per call).
+// A wear_gcm is not thread-safe: use one per thread.
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WEAR_GCM_IV_BYTES 12
+#define WEAR_GCM_TAG_BYTES 16
+
+typedef struct wear_gcm wear_gcm;
+
+/// A context for key[0..<key_len] (16 or 32 bytes) that opens (seal == 0) or
+/// seals (seal == 1); NULL on a bad length or out of memory. The caller may
+/// wipe its copy of the key afterwards.
+wear_gcm *wear_gcm_new(const uint8_t *key, size_t key_len, int seal);
+/// Frees the context and wipes its key schedule.
+void wear_gcm_free(wear_gcm *gcm);
+
+/// (An opening context.) Decrypts data[0..<len] in place and verifies tag over aad and the
+/// ciphertext. Returns 1 when authentic, 0 when the tag does not verify
+/// (data then holds no usable plaintext), -1 on an internal error.
+int wear_gcm_open(wear_gcm *gcm, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                  uint8_t *data, size_t len, const uint8_t *tag);
+
+/// (A sealing context.) Encrypts data[0..<len] in place and writes the 16-byte tag; 1 on success.
+int wear_gcm_seal(wear_gcm *gcm, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                  uint8_t *data, size_t len, uint8_t *tag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+import WearCore
+
+/// The envelope around a token: `{"jwe":"<token>", "rx":..., ...}` or the
+/// bare token on its own line.
+enum Envelope {
+    /// The receive time to write: the envelope's numeric `rx`, else now.
+    enum ReceiveTime {
+        case milliseconds(Int64)
+        case fractional(Double)
+        case now
+    }
+
+    /// The compact token of a record, or why there is none.
+    static func token(of record: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
+        if let envelope = record.json {
+            guard let jwe = envelope["jwe"] else {
+                return .failure(Refusal(.badJWE, "envelope has no \"jwe\" member"))
+            }
+            guard let token = jwe.stringBytes else {
+                return .failure(Refusal(.badJWE, "envelope member \"jwe\" must be a string, found a JSON \(jwe.kind)"))
+            }
+            return .success(token)
+        }
+        let line = trimmed(record.bytes)
+        guard !line.isEmpty, line.allSatisfy(isTokenByte) else {
+            guard let error = record.jsonError else {
+                return .failure(Refusal(.notObject, "expected a JSON object or a compact JWE token"))
+            }
+            return .failure(Refusal(error.kind == .utf8 ? .badUTF8 : .badJSON, error.description))
+        }
+        return .success(line)
+    }
+
+    static func receiveTime(_ envelope: JSONValue?) -> ReceiveTime {
+        guard let rx = envelope?["rx"] else { return .now }
+        if let value = rx.int64 { return .milliseconds(value) }
+        if let value = rx.double, value.isFinite { return .fractional(value) }
+        return .now
+    }
+
+    /// Writes the envelope's members other than `jwe` and a numeric `rx`
+    /// into `meta` as a JSON object; false (and `meta` untouched) when there are none.
+    static func appendMeta(of envelope: JSONValue?, to meta: inout [UInt8]) -> Bool {
+        guard let envelope else { return false }
+        let members = envelope.count
+        if members == 1 || (members == 2 && envelope["rx"]?.isNumber == true) { return false }
+        meta.removeAll(keepingCapacity: true)
+        meta.append(UInt8(ascii: "{"))
+        envelope.forEachMember { name, value in
+            if isName(name, "jwe") || (isName(name, "rx") && value.isNumber) { return true }
+            if meta.count > 1 { meta.append(UInt8(ascii: ",")) }
+            JSONText.appendString(name, to: &meta)
+            meta.append(UInt8(ascii: ":"))
+            JSONText.append(value, to: &meta)
+            return true
+        }
+        meta.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    private static func isName(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        bytes.count == name.utf8CodeUnitCount
+            && bytes.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// A base64url character or a dot: all a bare token is made of.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+        default: false
+        }
+    }
+
+    private static func trimmed(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0, end = line.count
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: line[start..<end])
+    }
+}

@@ -1,0 +1,39 @@
+import WearCore
+import WearJOSE
+
+/// wear-decrypt's reject reasons (besides the record layer's `bad_json`,
+/// `bad_utf8`, `not_object`, `duplicate_key`, `line_too_long`,
+/// `line_too_long_atomic`). Stable codes: see docs/wear-decrypt.md.
+extension RejectReason {
+    /// Not a well-formed compact JWE, or an envelope without a string `jwe`.
+    public static let badJWE = RejectReason(JWEFailure.Kind.badJWE.rawValue)
+    /// Protected header `alg` other than `dir`.
+    public static let unsupportedAlg = RejectReason(JWEFailure.Kind.unsupportedAlg.rawValue)
+    /// Protected header `enc` other than A256GCM / A128GCM.
+    public static let unsupportedEnc = RejectReason(JWEFailure.Kind.unsupportedEnc.rawValue)
+    /// A protected header member other than alg, enc, kid (`zip`, `crit`, ...).
+    public static let unsupportedHeader = RejectReason(JWEFailure.Kind.unsupportedHeader.rawValue)
+    /// No key for the header's `kid`.
+    public static let unknownKid = RejectReason(JWEFailure.Kind.unknownKid.rawValue)
+    /// The kid's key in keys.json has the wrong length for the header's `enc`.
+    public static let keyLengthMismatch = RejectReason(JWEFailure.Kind.keyLengthMismatch.rawValue)
+    /// The AES-GCM tag did not verify (wrong key, or altered token).
+    public static let authFailed = RejectReason(JWEFailure.Kind.authFailed.rawValue)
+    /// The authenticated plaintext is not a single JSON object with a string `dev`.
+    public static let badPlaintext = RejectReason("bad_plaintext")
+    /// The plaintext's `dev` differs from the header's `kid`.
+    public static let devMismatch = RejectReason("dev_mismatch")
+
+    /// The reason for a token the decryptor refused.
+    static func decrypt(_ kind: JWEFailure.Kind) -> RejectReason {
+        switch kind {
+        case .badJWE: .badJWE
+        case .unsupportedAlg: .unsupportedAlg
+        case .unsupportedEnc: .unsupportedEnc
+        case .unsupportedHeader: .unsupportedHeader
+        case .unknownKid: .unknownKid
+        case .keyLengthMismatch: .keyLengthMismatch
+        case .authFailed: .authFailed
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CWearCrypto
+
+/// One device key's AES-GCM context in OpenSSL libcrypto: the key schedule
+/// is built once, and `open` only sets the IV, so opening a record
+/// allocates nothing. Owns its C context (freed, and wiped, in `deinit`).
+///
+/// Not thread-safe; one per thread. This file is the only one that imports
+/// CWearCrypto.
+public final class AESGCMCipher {
+    private let context: OpaquePointer
+
+    /// An opening (`sealing == false`) or sealing context for `key`; nil only
+    /// if libcrypto fails (out of memory, AES-GCM unavailable).
+    public init?(key: DeviceKey, sealing: Bool = false) {
+        let made = key.bytes.withUnsafeBufferPointer { wear_gcm_new($0.baseAddress, $0.count, sealing ? 1 : 0) }
+        guard let made else { return nil }
+        context = made
+    }
+
+    deinit {
+        wear_gcm_free(context)
+    }
+
+    /// Decrypts `data` in place and verifies `tag` (16 bytes) over `aad` and
+    /// the ciphertext, with `iv` (12 bytes). False when the tag does not
+    /// verify; `data` is then garbage.
+    @inline(__always)
+    public func open(iv: UnsafeRawPointer, aad: UnsafeRawBufferPointer, data: UnsafeMutableRawBufferPointer,
+                     tag: UnsafeRawPointer) -> Bool {
+        let status = wear_gcm_open(context, iv.assumingMemoryBound(to: UInt8.self),
+                                   aad.baseAddress?.assumingMemoryBound(to: UInt8.self), aad.count,
+                                   data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count,
+                                   tag.assumingMemoryBound(to: UInt8.self))
+        return status == 1
+    }
+
+    /// Encrypts `plaintext` with `iv` (12 bytes) and `aad`; returns the
+    /// ciphertext and the 16-byte tag, nil if libcrypto fails. For tests and
+    /// benchmarks (the tools seal with swift-crypto).
+    public func seal(_ plaintext: [UInt8], iv: [UInt8], aad: [UInt8]) -> (ciphertext: [UInt8], tag: [UInt8])? {
+        precondition(iv.count == ContentEncryption.ivByteCount, "AES-GCM IVs are 12 bytes")
+        var data = plaintext
+        var tag = [UInt8](repeating: 0, count: ContentEncryption.tagByteCount)
+        let status = iv.withUnsafeBufferPointer { iv in
+            aad.withUnsafeBufferPointer { aad in
+                data.withUnsafeMutableBufferPointer { data in
+                    tag.withUnsafeMutableBufferPointer { tag in
+                        wear_gcm_seal(context, iv.baseAddress, aad.baseAddress, aad.count, data.baseAddress, data.count,
+                                      tag.baseAddress)
+                    }
+                }
+            }
+        }
+        return status == 1 ? (data, tag) : nil
+    }
+}
