@@ -75,7 +75,10 @@ let package = Package(
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
         .target(name: "WearAlert", dependencies: ["WearCore"]),
         .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
-        .target(name: "WearTools", dependencies: ["WearCore", "WearJOSE"]),
+        .target(
+            name: "WearTools",
+            dependencies: ["WearCore", "WearJOSE", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
 
         // MARK: tests

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import WearCLI
 import WearCore
 import WearTools
@@ -8,7 +9,24 @@ struct WearCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wear",
         abstract: "Operator tool for the wear pipeline: keys, sealing, fleet simulation, evaluation.",
+        discussion: """
+            Examples:
+              wear keys new --out master.key
+              wear sim --devices 1000 --duration 10m --attacks all --master-key master.key --labels labels.ndjson \\
+                | wear-decrypt --master-key master.key --rejects decrypt.rejects \\
+                | wear-filter --rules default.rules --rejects filter.rejects | wear-score > scored.ndjson
+              wear eval --labels labels.ndjson --rejects decrypt.rejects --rejects filter.rejects --scored scored.ndjson
+            """,
         version: WearVersion.current,
-        subcommands: []
+        subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self]
     )
+}
+
+/// Prints a failure as `wear <command>: error: ...` (nothing when quiet) and exits with its status.
+func exitWith(_ failure: StageFailure, command: String) -> Never {
+    if !failure.quiet {
+        let logger = StageMain.bootstrapLogging(program: "wear \(command)", level: .info)
+        logger.error("\(failure.message)")
+    }
+    exit(failure.status.rawValue)
 }

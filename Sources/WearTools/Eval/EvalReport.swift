@@ -1,0 +1,52 @@
+/// The result of `wear eval`: per attack type, how many instances were
+/// injected, caught at each stage, recall and detection delay; and how
+/// often each stage fired on clean records.
+public struct EvalReport: Sendable {
+    public struct Row: Sendable {
+        public let attack: String
+        /// Attack instances, and the records they altered or inserted.
+        public let injected: Int
+        public let records: Int
+        /// Instances caught at each stage (nil: that stage's output was not given).
+        public let caught: [Int?]
+        public let caughtAnywhere: Int
+        public let recordsCaught: Int
+        /// Median detection delay in event time, ms, over caught instances (any stage / per stage).
+        public let medianDelayMs: Int64?
+        public let stageDelayMs: [Int64?]
+
+        /// Caught instances / injected (nil when none were injected).
+        public var recall: Double? { injected > 0 ? Double(caughtAnywhere) / Double(injected) : nil }
+    }
+
+    /// A false-positive rate: `count` of `total` clean records (or devices); total nil when unknown.
+    public struct Rate: Sendable {
+        public let name: String
+        public let key: String
+        public let count: Int
+        public let total: Int?
+        public var rate: Double? { total.flatMap { $0 > 0 ? Double(count) / Double($0) : nil } }
+    }
+
+    public let threshold: Double
+    public let rows: [Row]
+    public let total: Row
+    public let falsePositives: [Rate]
+    /// Clean-record details: filter drop reasons and tags on clean records.
+    public let cleanDropReasons: [(String, Int)]
+    public let cleanFlags: [(String, Int)]
+    /// Lines eval could not tie to a device; rejects of other stages.
+    public let unidentified: Int
+    public let otherRejects: Int
+    /// Receipts: all, digests, and those naming no device eval could work out.
+    public let receipts: Int
+    public let digests: Int
+    public let unattributedReceipts: Int
+
+    static func median(_ values: [Int64]) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}

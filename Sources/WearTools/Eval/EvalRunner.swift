@@ -1,0 +1,73 @@
+import WearCore
+import WearJOSE
+
+/// `wear eval`: loads the labels and whichever pipeline outputs are given,
+/// and builds the report.
+public struct EvalRunner {
+    public var labelsPath: String
+    public var rejects: [String] = []
+    public var scored: [String] = []
+    public var receipts: [String] = []
+    public var threshold = 0.8
+    public var pseudonymKeyPath: String?
+
+    public init(labelsPath: String) {
+        self.labelsPath = labelsPath
+    }
+
+    public func run() throws(StageFailure) -> EvalReport {
+        let labels = try Self.loadLabels(path: labelsPath)
+        let attribution = try pseudonymKeyPath.map { path throws(StageFailure) in AlertAttribution(key: try Self.loadKey(path)) }
+        let evaluator = Evaluator(labels: labels, threshold: threshold, attribution: attribution)
+        for path in scored {
+            try NDJSONFile.forEachLine(path: path) { evaluator.addScored($0) }
+            evaluator.given(.filterTag)
+        }
+        for path in rejects {
+            try NDJSONFile.forEachLine(path: path) { evaluator.addReject($0) }
+        }
+        for path in receipts {
+            try NDJSONFile.forEachLine(path: path) { evaluator.addReceipt($0) }
+            evaluator.given(.alert)
+        }
+        return evaluator.report()
+    }
+
+    /// Reads a labels file; a bad line is an error with file:line.
+    public static func loadLabels(path: String) throws(StageFailure) -> [AttackLabel] {
+        var labels: [AttackLabel] = []
+        var number = 0
+        try NDJSONFile.forEachLine(path: path) { line throws(StageFailure) in
+            number += 1
+            do {
+                let document = try JSONDocument.parse(line, source: path)
+                labels.append(try AttackLabel(document: document))
+            } catch let error as LabelError {
+                throw ConfigError(file: path, line: number, column: 1, message: error.message).failure
+            } catch {
+                throw ConfigError(file: path, line: number, column: 1, message: "not a JSON label: \(error)").failure
+            }
+        }
+        return labels
+    }
+
+    /// The pseudonym key: the file's text as hex or base64 when it decodes
+    /// as such, else its bytes without surrounding whitespace.
+    static func loadKey(_ path: String) throws(StageFailure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try NDJSONFile.forEachLine(path: path) { bytes += $0 }
+        let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+        guard !text.isEmpty else {
+            throw StageFailure(status: .config, message: "pseudonym key file \(path) is empty")
+        }
+        if text.count % 2 == 0, text.allSatisfy(\.isHexDigit) {
+            var decoded: [UInt8] = []
+            var digits = Array(text.utf8)[...]
+            while let high = digits.popFirst(), let low = digits.popFirst() {
+                decoded.append(UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) ?? 0)
+            }
+            return decoded
+        }
+        return Base64URL.decodeLenient(text) ?? Array(text.utf8)
+    }
+}

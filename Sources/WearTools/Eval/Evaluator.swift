@@ -1,0 +1,129 @@
+import WearCore
+
+/// Scores a pipeline run against the simulator's labels. Feed it every
+/// reject, scored record and alert receipt (any order of sources; within a
+/// source, in file order), then ask for the `report`.
+public final class Evaluator {
+    public let threshold: Double
+    var index: LabelIndex
+    var tallies: [InstanceTally]
+    var clean = CleanTally()
+    var sources: Set<CatchStage> = []
+    var unidentified = 0
+    var otherRejects = 0
+    var receipts = ReceiptTally()
+    let parser = JSONParser(capacity: 1 << 20)
+    let attribution: AlertAttribution?
+
+    public init(labels: [AttackLabel], threshold: Double = 0.8, attribution: AlertAttribution? = nil) {
+        self.threshold = threshold
+        index = LabelIndex(labels: labels)
+        tallies = Array(repeating: InstanceTally(), count: labels.count)
+        self.attribution = attribution
+    }
+
+    public var labels: [AttackLabel] { index.labels }
+
+    /// Marks which stages' outputs were given (columns for the others show "-").
+    public func given(_ stages: CatchStage...) {
+        sources.formUnion(stages)
+    }
+
+    /// One line of a `--rejects` file: `{"stage","reason","line","detail","input"}`.
+    public func addReject(_ line: [UInt8]) {
+        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+            unidentified += 1
+            return
+        }
+        let stageName = object["stage"]?.string ?? ""
+        let reason = object["reason"]?.string ?? "unknown"
+        let number = object["line"]?.int64.map { Int($0) }
+        let input = object["input"]?.stringBytes.map { Array($0) } ?? []
+        let stage: CatchStage
+        switch stageName {
+        case "wear-decrypt": stage = .decrypt
+        case "wear-filter": stage = .filterDrop
+        default:
+            otherRejects += 1
+            return
+        }
+        sources.insert(stage)
+        let identity = RecordIdentity(input: input, parser: parser)
+        let lineAligned = (stage == .decrypt) == index.sealed
+        if let hit = index.match(identity, line: lineAligned ? number : nil) {
+            record(hit, at: stage)
+            tallies[hit.label].reasons[reason, default: 0] += 1
+        } else if identity.dev == nil {
+            unidentified += 1
+        } else if stage == .decrypt {
+            clean.decryptRejects += 1
+        } else {
+            clean.filterDrops += 1
+            clean.filterDropReasons[reason, default: 0] += 1
+        }
+    }
+
+    /// One record of the scored stream (wear-score's output, or wear-filter's).
+    public func addScored(_ line: [UInt8]) {
+        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+            unidentified += 1
+            return
+        }
+        sources.insert(.filterTag)
+        var flags: [String] = []
+        object["flags"]?.forEachElement { element in
+            if let flag = element.string { flags.append(flag) }
+            return true
+        }
+        let scoreValue = object["score"]
+        if scoreValue != nil { sources.insert(.score) }
+        let score = scoreValue?.double
+        let identity = RecordIdentity(object: object)
+        guard identity.dev != nil else {
+            unidentified += 1
+            return
+        }
+        if let hit = index.match(identity) {
+            if !flags.isEmpty { record(hit, at: .filterTag) }
+            if let score, score >= threshold { record(hit, at: .score) }
+            return
+        }
+        clean.count(flags: flags, score: score, threshold: threshold)
+        if let dev = identity.dev { clean.devices.insert(dev) }
+        attribution?.observe(dev: identity.dev, time: identity.rx ?? identity.ts)
+    }
+
+    /// One alert receipt: `{"incident","status","post_id","text"}` and
+    /// whatever else the alert stage adds (`dev`, `pseudonym`, `ts`, ...).
+    public func addReceipt(_ line: [UInt8]) {
+        sources.insert(.alert)
+        receipts.total += 1
+        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+            receipts.unattributed += 1
+            return
+        }
+        if object["status"]?.string == "digest" {
+            receipts.digests += 1
+            return
+        }
+        let receipt = AlertReceipt(object: object)
+        guard let device = receipt.dev ?? attribution?.device(named: receipt, labels: labels) else {
+            receipts.unattributed += 1
+            return
+        }
+        let matching = labels.indices.filter { labels[$0].dev == device && receipt.fits(labels[$0]) }
+        if matching.isEmpty {
+            receipts.falseAlerts += 1
+            receipts.cleanDevicesAlerted.insert(device)
+        }
+        for label in matching {
+            tallies[label].note(.alert, time: receipt.time ?? labels[label].start, entry: nil, start: labels[label].start,
+                                timed: receipt.time != nil)
+        }
+    }
+
+    private func record(_ hit: LabelIndex.Hit, at stage: CatchStage) {
+        let label = labels[hit.label]
+        tallies[hit.label].note(stage, time: label.eventTime(hit.entry), entry: hit.entry, start: label.start, timed: true)
+    }
+}

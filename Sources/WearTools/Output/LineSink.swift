@@ -1,0 +1,41 @@
+import WearCore
+
+/// Where the simulator writes its lines: `FileDescriptorWriter` for stdout,
+/// `MemorySink` in tests.
+public protocol LineSink: AnyObject {
+    func appendLine(_ line: UnsafeRawBufferPointer) throws(WriteFailure)
+}
+
+extension FileDescriptorWriter: LineSink {}
+
+/// Collects lines in memory, newline-terminated.
+public final class MemorySink: LineSink {
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var lineCount = 0
+
+    public init() {}
+
+    public func appendLine(_ line: UnsafeRawBufferPointer) throws(WriteFailure) {
+        bytes.append(contentsOf: line)
+        bytes.append(UInt8(ascii: "\n"))
+        lineCount += 1
+    }
+
+    /// The lines, without newlines.
+    public var lines: [[UInt8]] {
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
+    }
+}
+
+/// Told before each line is written: drives the progress line and
+/// `--realtime` pacing in the command; does nothing in tests.
+public protocol SimObserver {
+    /// `eventTime` is the line's receive time (ms since the epoch), `lines` how many came before it.
+    mutating func willEmit(eventTime: Int64, lines: Int) throws(WriteFailure)
+}
+
+/// An observer that does nothing.
+public struct SilentObserver: SimObserver {
+    public init() {}
+    @inline(__always) public mutating func willEmit(eventTime: Int64, lines: Int) throws(WriteFailure) {}
+}

@@ -1,0 +1,105 @@
+import WearJOSE
+
+/// Seals the simulator's records: per-device keys derived from the master
+/// key once and cached, IVs derived from the seed, a wrong "rogue" key for
+/// the bad_key and unknown_device attacks, and the envelope line.
+///
+/// The IVs are deterministic (seed, device, seq, copy), which is what makes
+/// sealed output reproducible and also why a simulator's master key must
+/// never seal real data.
+final class Sealer {
+    let master: MasterKey
+    let enc: ContentEncryption
+    private let rogue: MasterKey
+    private let ivSeed: UInt64
+    /// Sealing contexts of fleet members: one per device for fleets up to
+    /// `cacheSlots`, else direct-mapped by device index.
+    private var sealers: [(index: Int, sealer: JWESealer)?]
+    static let cacheSlots = 1 << 16
+
+    init(master: MasterKey, enc: ContentEncryption, seed: UInt64, devices: Int) {
+        self.master = master
+        self.enc = enc
+        var rogueBits = SplitMix64(seed: SplitMix64.derive(seed, .rogueKey))
+        var bytes: [UInt8] = []
+        for _ in 0..<4 {
+            let word = rogueBits.next()
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        do {
+            rogue = try MasterKey(bytes: bytes)
+        } catch {
+            preconditionFailure("32 bytes always make a master key: \(error)")
+        }
+        ivSeed = SplitMix64.derive(seed, .iv)
+        sealers = Array(repeating: nil, count: min(devices, Self.cacheSlots))
+    }
+
+    /// The IV of copy `variant` of record `seq` from stream `stream`.
+    @inline(__always)
+    func iv(stream: Int, seq: Int, variant: Int) -> [UInt8] {
+        let high = SplitMix64.mix(ivSeed ^ SplitMix64.mix(UInt64(stream) &* 0x1_0000_0001 &+ UInt64(variant)))
+        let first = SplitMix64.mix(high &+ UInt64(bitPattern: Int64(seq)))
+        let second = SplitMix64.mix(first ^ 0xA5A5_5A5A_C3C3_3C3C)
+        return [UInt8](unsafeUninitializedCapacity: 12) { buffer, initialized in
+            for index in 0..<8 { buffer[index] = UInt8(truncatingIfNeeded: first >> UInt64(8 * index)) }
+            for index in 0..<4 { buffer[8 + index] = UInt8(truncatingIfNeeded: second >> UInt64(8 * index)) }
+            initialized = 12
+        }
+    }
+
+    /// Appends the compact JWE of `plaintext` for `kid` to `token`: with fleet
+    /// member `fleetIndex`'s true key, or (`rogue`) with a key derived from a
+    /// master key the fleet does not use.
+    @inline(__always)
+    func seal(_ plaintext: UnsafeRawBufferPointer, kid: String, fleetIndex: Int, rogue useRogue: Bool, iv: [UInt8],
+              into token: inout [UInt8]) {
+        if !useRogue {
+            let slot = fleetIndex % Self.cacheSlots
+            if slot < sealers.count, let cached = sealers[slot], cached.index == fleetIndex {
+                if cached.sealer.seal(plaintext, iv: iv, appendingTo: &token) { return }
+            } else if let made = JWESealer(kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc) {
+                if slot < sealers.count { sealers[slot] = (fleetIndex, made) }
+                if made.seal(plaintext, iv: iv, appendingTo: &token) { return }
+            }
+        }
+        let key = useRogue ? rogue.deviceKey(for: kid, enc: enc) : master.deviceKey(for: kid, enc: enc)
+        token.append(contentsOf: JWE.seal(plaintext, kid: kid, key: key, enc: enc, iv: iv).utf8)
+    }
+
+    /// Appends the envelope line `{"jwe":"<token>","rx":<rx>}`.
+    @inline(__always)
+    static func appendEnvelope(token: UnsafeRawBufferPointer, rx: Int64, to line: ByteBuffer) {
+        line.append("{\"jwe\":\"")
+        line.append(token)
+        line.append("\",\"rx\":")
+        line.append(int: Int(rx))
+        line.append("}")
+    }
+
+    /// Flips one bit of one ciphertext byte of a compact token, in place:
+    /// one bit of one base64url character of the fourth part, never its last
+    /// character (whose low bits may be padding).
+    static func flipCiphertextBit(_ token: inout [UInt8], draw: UInt64) {
+        var dots: [Int] = []
+        for (index, byte) in token.enumerated() where byte == UInt8(ascii: ".") { dots.append(index) }
+        guard dots.count == 4 else { return }
+        let first = dots[2] + 1
+        let usable = dots[3] - 1 - first
+        guard usable > 0 else { return }
+        let position = first + Int(draw % UInt64(usable))
+        guard let value = Base64URLAlphabet.value(of: token[position]) else { return }
+        token[position] = Base64URLAlphabet.character(value ^ (1 << UInt8((draw >> 32) % 6)))
+    }
+}
+
+/// The base64url alphabet (RFC 4648 §5).
+enum Base64URLAlphabet {
+    static let characters: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func value(of character: UInt8) -> UInt8? {
+        characters.firstIndex(of: character).map { UInt8($0) }
+    }
+
+    static func character(_ value: UInt8) -> UInt8 { characters[Int(value & 63)] }
+}

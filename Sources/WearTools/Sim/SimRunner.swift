@@ -1,0 +1,80 @@
+import Glibc
+import WearCore
+import WearJOSE
+
+/// Runs `wear sim` end to end: loads the master key, simulates into stdout
+/// (buffered, at most 64 KiB per write), writes the labels. Errors are
+/// `StageFailure`s: one line, the exit status, quiet when stdout closed.
+public struct SimRunner {
+    public var config: SimConfig
+    public var masterKeyPath: String?
+    public var allowInsecureKeyFile = false
+    public var labelsPath: String?
+    public var realtime = false
+    public var progress = SimConsole.stderrIsTerminal
+    public var outputFD: Int32 = STDOUT_FILENO
+
+    public init(config: SimConfig) {
+        self.config = config
+    }
+
+    /// What a run produced.
+    public struct Summary: Sendable {
+        public let lines: Int
+        public let labels: [AttackLabel]
+    }
+
+    public func run() throws(StageFailure) -> Summary {
+        let simulator = try makeSimulator()
+        let writer = FileDescriptorWriter(fd: outputFD)
+        var console = SimConsole(writer: writer, realtime: realtime, progress: progress,
+                                 startMs: config.startMs, durationMs: config.durationMs)
+        var outcome: WriteFailure?
+        do throws(WriteFailure) {
+            try simulator.run(into: writer, observer: &console)
+            try writer.flush()
+        } catch {
+            outcome = error
+        }
+        console.finish(lines: simulator.linesWritten)
+        let labels = simulator.labels
+        if let labelsPath {
+            try Self.writeLabels(labels, to: labelsPath)
+        }
+        switch outcome {
+        case nil: return Summary(lines: simulator.linesWritten, labels: labels)
+        case .closed: throw StageFailure(status: .ioError, message: "output closed by the reader", quiet: true)
+        case .io: throw StageFailure(status: .ioError, message: "writing output: \(outcome?.message ?? "")")
+        }
+    }
+
+    func makeSimulator() throws(StageFailure) -> Simulator {
+        var master: MasterKey?
+        if !config.plain, let masterKeyPath {
+            do {
+                master = try KeyFiles.loadMasterKey(path: masterKeyPath, allowInsecure: allowInsecureKeyFile)
+            } catch let failure as StageFailure {
+                throw failure
+            } catch let error as ConfigError {
+                throw error.failure
+            } catch {
+                throw StageFailure(status: .config, message: "\(masterKeyPath): \(error)")
+            }
+        }
+        do {
+            return try Simulator(config: config, masterKey: master)
+        } catch {
+            throw StageFailure(status: .usage, message: error.message)
+        }
+    }
+
+    /// Writes labels as NDJSON (atomic replace, mode 0644).
+    public static func writeLabels(_ labels: [AttackLabel], to path: String) throws(StageFailure) {
+        var bytes: [UInt8] = []
+        for label in labels {
+            label.document().dump(into: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(bytes, to: path, mode: 0o644)
+    }
+}

@@ -1,1 +1,0 @@
-// The operator tool's domain: keys, seal, sim, eval.

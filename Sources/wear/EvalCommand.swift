@@ -1,0 +1,72 @@
+import ArgumentParser
+import WearCore
+import WearTools
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a pipeline run against the simulator's labels.",
+        discussion: """
+            Reads the labels of `wear sim --labels` and whichever outputs of the run
+            are given, and prints per attack type: instances injected and records
+            they altered or inserted; instances caught at each stage (decrypt
+            reject, filter drop, filter tag, score >= --threshold, alert); recall;
+            records caught; median detection delay in event time. Then the share of
+            clean records each stage flagged.
+
+            Rejects files may come from any stage: each reject's "stage" says which.
+            Records are matched to labels by content: (dev, rx), else (dev, seq, ts),
+            else the reject's line number when it names no device. Alerts are
+            attributed by a "dev" field in the receipt or, with --pseudonym-key, by
+            the pseudonym in its text.
+
+            Examples:
+              wear eval --labels labels.ndjson --rejects decrypt.rejects
+              wear eval --labels labels.ndjson --rejects decrypt.rejects --rejects filter.rejects \\
+                --scored scored.ndjson --receipts receipts.ndjson --threshold 0.9
+              wear eval --labels labels.ndjson --scored scored.ndjson --json | jq .total.recall
+            """
+    )
+
+    @Option(help: ArgumentHelp("Ground truth from `wear sim --labels`.", valueName: "file"))
+    var labels: String
+
+    @Option(help: ArgumentHelp("A --rejects file of any stage (repeatable).", valueName: "file"))
+    var rejects: [String] = []
+
+    @Option(help: ArgumentHelp("The scored stream: wear-score's (or wear-filter's) output (repeatable).", valueName: "file"))
+    var scored: [String] = []
+
+    @Option(help: ArgumentHelp("wear-alert's receipts (repeatable).", valueName: "file"))
+    var receipts: [String] = []
+
+    @Option(help: "A record counts as caught by wear-score when its score is at least this.")
+    var threshold = 0.8
+
+    @Option(help: ArgumentHelp("wear-alert's --pseudonym-key, to tell which device an alert is about.", valueName: "file"))
+    var pseudonymKey: String?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard threshold.isFinite, (0...1).contains(threshold) else {
+            throw ValidationError("--threshold must be between 0 and 1, found \(threshold)")
+        }
+    }
+
+    func run() throws {
+        var runner = EvalRunner(labelsPath: labels)
+        runner.rejects = rejects
+        runner.scored = scored
+        runner.receipts = receipts
+        runner.threshold = threshold
+        runner.pseudonymKeyPath = pseudonymKey
+        do {
+            let report = try runner.run()
+            print(json ? report.document().dumpedPretty() : report.table(), terminator: json ? "\n" : "")
+        } catch {
+            exitWith(error, command: "eval")
+        }
+    }
+}
