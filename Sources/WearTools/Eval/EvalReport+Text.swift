@@ -5,20 +5,20 @@ extension EvalReport {
     public func table() -> String {
         var header = [pad("attack", 15, left: true), pad("injected", 8), pad("records", 8)]
         header += CatchStage.allCases.map { pad($0.heading, 7) }
-        header += [pad("caught", 6), pad("recall", 7), pad("records", 8), pad("delay", 8)]
+        header += [pad("caught", 6), pad("recall", 7), pad("rec.recall", 10), pad("delay", 8)]
         var lines = [header.joined(separator: " ")]
         for row in rows + [total] {
             if row.attack == "all" { lines.append(String(repeating: "-", count: lines[0].count)) }
             var cells = [pad(row.attack, 15, left: true), pad("\(row.injected)", 8), pad("\(row.records)", 8)]
             cells += row.caught.map { pad($0.map(String.init) ?? "-", 7) }
             cells += [pad("\(row.caughtAnywhere)", 6), pad(Self.percent(row.recall), 7),
-                      pad(Self.percent(row.records > 0 ? Double(row.recordsCaught) / Double(row.records) : nil), 8),
+                      pad(Self.percent(row.records > 0 ? Double(row.recordsCaught) / Double(row.records) : nil), 10),
                       pad(Self.duration(row.medianDelayMs), 8)]
             lines.append(cells.joined(separator: " "))
         }
         lines.append("")
         lines.append("caught: instances with at least one record caught at that stage (- = output not given);")
-        lines.append("recall: instances caught anywhere / injected; records: records caught / altered or inserted;")
+        lines.append("recall: instances caught anywhere / injected; rec.recall: records caught / records altered or inserted;")
         lines.append("delay: median event time from an attack's first record to its first catch.")
         lines.append("")
         lines.append("false positives on clean records:")

@@ -13,6 +13,11 @@ public struct LabelIndex {
     public struct Hit: Equatable, Sendable {
         public let label: Int
         public let entry: Int
+
+        public init(label: Int, entry: Int) {
+            self.label = label
+            self.entry = entry
+        }
     }
 
     struct DevTime: Hashable { let dev: String; let time: Int64 }

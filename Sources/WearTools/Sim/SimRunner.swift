@@ -26,6 +26,7 @@ public struct SimRunner {
 
     public func run() throws(StageFailure) -> Summary {
         let simulator = try makeSimulator()
+        signal(SIGPIPE, SIG_IGN) // a closed stdout is EPIPE: exit quietly with 74
         let writer = FileDescriptorWriter(fd: outputFD)
         var console = SimConsole(writer: writer, realtime: realtime, progress: progress,
                                  startMs: config.startMs, durationMs: config.durationMs)
