@@ -20,6 +20,7 @@ public struct DecryptStage: Stage {
     let decryptor: JWEDecryptor
     private let plaintextParser: JSONParser
     private var meta: [UInt8] = []
+    private let line = OutputLine()
     var reloads = (succeeded: 0, failed: 0)
 
     /// Loads the key files named in `configuration` (errors exit 64, 66 or 78).
@@ -60,20 +61,28 @@ public struct DecryptStage: Stage {
     private mutating func emit(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope record: Record,
                                into output: inout StageOutput) {
         let envelope = record.json
-        let rx = root["rx"] == nil ? Envelope.receiveTime(envelope) : nil
-        let size = root["sz"] == nil ? record.bytes.count : nil
-        let hasMeta = root["meta"] == nil && Envelope.appendMeta(of: envelope, to: &meta)
-        let now = configuration.fixedNow
-        output.emit(appendingTo: plaintext) { fields in
-            switch rx {
-            case .some(.milliseconds(let value)): fields.field("rx", value)
-            case .some(.fractional(let value)): fields.field("rx", value)
-            case .some(.now): fields.field("rx", now ?? Self.wallClockMilliseconds())
-            case .none: break
+        let rx = envelope?.member("rx" as StaticString)
+        let members = Plaintext.Members(plaintext, root: root)
+        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope, rx: rx, to: &meta)
+        line.begin(object: plaintext, extra: 64 + (hasMeta ? meta.count : 0))
+        if !members.has("rx") {
+            line.key("rx")
+            switch Envelope.receiveTime(rx) {
+            case .milliseconds(let value): line.integer(value)
+            case .fractional(let value): line.number(value)
+            case .now: line.integer(configuration.fixedNow ?? Self.wallClockMilliseconds())
             }
-            if let size { fields.field("sz", size) }
-            if hasMeta { meta.withUnsafeBytes { fields.field("meta", rawJSON: $0) } }
         }
+        if !members.has("sz") {
+            line.key("sz")
+            line.integer(Int64(record.bytes.count))
+        }
+        if hasMeta {
+            line.key("meta")
+            meta.withUnsafeBytes { line.raw($0) }
+        }
+        line.end()
+        output.emit(line.bytes)
     }
 
     /// SIGHUP: read the key files again; on any error keep the current keys.

@@ -13,7 +13,7 @@ enum Envelope {
     /// The compact token of a record, or why there is none.
     static func token(of record: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
         if let envelope = record.json {
-            guard let jwe = envelope["jwe"] else {
+            guard let jwe = envelope.member("jwe" as StaticString) else {
                 return .failure(Refusal(.badJWE, "envelope has no \"jwe\" member"))
             }
             guard let token = jwe.stringBytes else {
@@ -21,18 +21,21 @@ enum Envelope {
             }
             return .success(token)
         }
+        guard let error = record.jsonError else {
+            return .failure(Refusal(.notObject, "expected a JSON object or a compact JWE token"))
+        }
+        // Not JSON: a bare token if it is made of token characters only (a
+        // token, with its four dots, is never valid JSON).
         let line = trimmed(record.bytes)
         guard !line.isEmpty, line.allSatisfy(isTokenByte) else {
-            guard let error = record.jsonError else {
-                return .failure(Refusal(.notObject, "expected a JSON object or a compact JWE token"))
-            }
             return .failure(Refusal(error.kind == .utf8 ? .badUTF8 : .badJSON, error.description))
         }
         return .success(line)
     }
 
-    static func receiveTime(_ envelope: JSONValue?) -> ReceiveTime {
-        guard let rx = envelope?["rx"] else { return .now }
+    /// The receive time for the envelope's `rx` member (nil: none).
+    static func receiveTime(_ rx: JSONValue?) -> ReceiveTime {
+        guard let rx else { return .now }
         if let value = rx.int64 { return .milliseconds(value) }
         if let value = rx.double, value.isFinite { return .fractional(value) }
         return .now
@@ -40,10 +43,10 @@ enum Envelope {
 
     /// Writes the envelope's members other than `jwe` and a numeric `rx`
     /// into `meta` as a JSON object; false (and `meta` untouched) when there are none.
-    static func appendMeta(of envelope: JSONValue?, to meta: inout [UInt8]) -> Bool {
+    static func appendMeta(of envelope: JSONValue?, rx: JSONValue?, to meta: inout [UInt8]) -> Bool {
         guard let envelope else { return false }
         let members = envelope.count
-        if members == 1 || (members == 2 && envelope["rx"]?.isNumber == true) { return false }
+        if members == 1 || (members == 2 && rx?.isNumber == true) { return false }
         meta.removeAll(keepingCapacity: true)
         meta.append(UInt8(ascii: "{"))
         envelope.forEachMember { name, value in

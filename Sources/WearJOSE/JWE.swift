@@ -40,13 +40,12 @@ public enum JWE {
     /// The protected header of a token, checked as the stage checks it.
     public static func header(of token: String) -> Result<ProtectedHeader, JWEFailure> {
         let bytes = Array(token.utf8)
-        return bytes.withUnsafeBytes { raw in
-            split(raw).flatMap { parts, _ in .success(parts) }
-        }
+        return bytes.withUnsafeBytes { raw in split(raw).map(\.0) }
     }
 
-    /// Opens a token with swift-crypto (the reference path; allocates).
-    /// `key` picks the key for the header's kid and enc; nil means unknown kid.
+    /// Opens a token with swift-crypto (the reference path; allocates), with
+    /// the same checks, in the same order, as `JWEDecryptor`. `key` picks the
+    /// key for the header's kid and enc; nil means unknown kid.
     public static func open(_ token: String, key: (ProtectedHeader) -> DeviceKey?) -> Result<(header: ProtectedHeader, plaintext: [UInt8]), JWEFailure> {
         let bytes = Array(token.utf8)
         return bytes.withUnsafeBytes { raw in
@@ -55,29 +54,38 @@ public enum JWE {
                     return .failure(JWEFailure(.unknownKid, "no key for kid \(header.kidBytes.withUnsafeBytes { JWEFailure.quoted($0) })"))
                 }
                 guard deviceKey.fits(header.enc) else {
-                    return .failure(JWEFailure(.keyLengthMismatch, "the key for this kid is \(deviceKey.byteCount) bytes, \(header.enc.rawValue) needs \(header.enc.keyByteCount)"))
+                    return .failure(JWEFailure(.keyLengthMismatch, "the key of this kid is \(deviceKey.byteCount) bytes; \(header.enc.rawValue) needs \(header.enc.keyByteCount)"))
                 }
-                guard let iv = Base64URL.decode(raw.slice(parts.iv)), let ciphertext = Base64URL.decode(raw.slice(parts.ciphertext)),
-                      let tag = Base64URL.decode(raw.slice(parts.tag)) else {
-                    return .failure(JWEFailure(.badJWE, "a part is not base64url"))
-                }
-                do {
-                    let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag)
-                    let plaintext = try AES.GCM.open(box, using: SymmetricKey(data: deviceKey.bytes),
-                                                     authenticating: Array(raw.slice(parts.header)))
-                    return .success((header, Array(plaintext)))
-                } catch {
-                    return .failure(JWEFailure(.authFailed, "authentication tag did not verify"))
+                return parts.checkShape().flatMap { parts in
+                    open(raw, parts: parts, key: deviceKey).map { (header, $0) }
                 }
             }
         }
     }
 
+    private static func open(_ raw: UnsafeRawBufferPointer, parts: CompactToken, key: DeviceKey) -> Result<[UInt8], JWEFailure> {
+        guard let iv = Base64URL.decode(raw.slice(parts.iv)) else { return .failure(JWEFailure(.badJWE, "IV is not base64url")) }
+        guard let tag = Base64URL.decode(raw.slice(parts.tag)) else { return .failure(JWEFailure(.badJWE, "tag is not base64url")) }
+        guard let ciphertext = Base64URL.decode(raw.slice(parts.ciphertext)) else {
+            return .failure(JWEFailure(.badJWE, "ciphertext is not base64url"))
+        }
+        do {
+            let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag)
+            let plaintext = try AES.GCM.open(box, using: SymmetricKey(data: key.bytes), authenticating: Array(raw.slice(parts.header)))
+            return .success(Array(plaintext))
+        } catch {
+            return .failure(JWEFailure(.authFailed, "authentication tag did not verify"))
+        }
+    }
+
     /// Splits a token and parses its header (off the hot path).
     private static func split(_ raw: UnsafeRawBufferPointer) -> Result<(ProtectedHeader, CompactToken), JWEFailure> {
-        CompactToken.split(raw).flatMap { parts in
+        CompactToken.splitChecked(raw).flatMap { parts in
             guard let json = Base64URL.decode(raw.slice(parts.header)) else {
                 return .failure(JWEFailure(.badJWE, "protected header is not base64url"))
+            }
+            guard json.count <= JWEDecryptor.maxHeaderBytes else {
+                return .failure(JWEFailure(.badJWE, "protected header longer than \(JWEDecryptor.maxHeaderBytes) bytes"))
             }
             return json.withUnsafeBytes { ProtectedHeader.parse(json: $0, parser: JSONParser(capacity: max(json.count, 64))) }
                 .map { ($0, parts) }

@@ -56,11 +56,19 @@ public final class JWEDecryptor {
     }
 
     /// Opens one compact token (its bytes as received, no whitespace).
+    ///
+    /// Order of checks: five parts; the header (alg, enc, kid, key); then
+    /// the other parts' shape; then their base64url; then the tag.
     public func open(_ token: UnsafeRawBufferPointer) -> Result<Opened, JWEFailure> {
+        let canonical = CompactToken.splitCanonical(token)
         let parts: CompactToken
-        switch CompactToken.split(token) {
-        case .success(let split): parts = split
-        case .failure(let failure): return .failure(failure)
+        if let canonical {
+            parts = canonical
+        } else {
+            switch CompactToken.splitChecked(token) {
+            case .success(let split): parts = split
+            case .failure(let failure): return .failure(failure)
+            }
         }
         let encodedHeader = token.slice(parts.header)
         let header: CachedHeader
@@ -72,6 +80,9 @@ public final class JWEDecryptor {
             case .failure(let failure): return .failure(failure)
             }
         }
+        if canonical == nil, case .failure(let failure) = parts.checkShape() {
+            return .failure(failure)
+        }
         return decrypt(token, parts: parts, header: header)
     }
 
@@ -79,17 +90,19 @@ public final class JWEDecryptor {
     private func decrypt(_ token: UnsafeRawBufferPointer, parts: CompactToken, header: CachedHeader) -> Result<Opened, JWEFailure> {
         guard let scratchBase = scratch.baseAddress else { return .failure(JWEFailure(.badJWE, "no memory")) }
         let iv = scratchBase, tag = scratchBase + 16
-        guard Base64URL.decode(token.slice(parts.iv), into: iv) != nil,
-              Base64URL.decode(token.slice(parts.tag), into: tag) != nil else {
-            return .failure(JWEFailure(.badJWE, "IV or tag is not base64url"))
+        guard Base64URL.decode(token.slice(parts.iv), into: iv) != nil else {
+            return .failure(diagnose(token, else: "IV is not base64url"))
+        }
+        guard Base64URL.decode(token.slice(parts.tag), into: tag) != nil else {
+            return .failure(diagnose(token, else: "tag is not base64url"))
         }
         let ciphertext = token.slice(parts.ciphertext)
         guard let size = Base64URL.decodedCount(ciphertext.count) else {
-            return .failure(JWEFailure(.badJWE, "ciphertext is not base64url (length)"))
+            return .failure(diagnose(token, else: "ciphertext is not base64url (impossible length)"))
         }
         reserve(size + JSONParser.padding)
         guard let base = buffer.baseAddress, Base64URL.decode(ciphertext, into: base) != nil else {
-            return .failure(JWEFailure(.badJWE, "ciphertext is not base64url"))
+            return .failure(diagnose(token, else: "ciphertext is not base64url"))
         }
         let data = UnsafeMutableRawBufferPointer(start: base, count: size)
         guard header.cipher.open(iv: iv, aad: UnsafeRawBufferPointer(header.encoded), data: data, tag: tag) else {
@@ -98,11 +111,23 @@ public final class JWEDecryptor {
         return .success(Opened(plaintext: data, header: header))
     }
 
+    /// The precise shape error if there is one (a dot inside a part), else `otherwise`.
+    private func diagnose(_ token: UnsafeRawBufferPointer, else otherwise: String) -> JWEFailure {
+        switch CompactToken.splitChecked(token).flatMap({ $0.checkShape() }) {
+        case .failure(let failure): failure
+        case .success: JWEFailure(.badJWE, otherwise)
+        }
+    }
+
     /// A header not in the cache: decode, parse, check, find the key, build the context, cache it.
     private func admit(_ encoded: UnsafeRawBufferPointer) -> Result<CachedHeader, JWEFailure> {
         cacheMisses += 1
-        guard let size = Base64URL.decodedCount(encoded.count), size <= Self.maxHeaderBytes else {
-            return .failure(JWEFailure(.badJWE, Base64URL.decodedCount(encoded.count) == nil
+        guard let size = Base64URL.decodedCount(encoded.count) else {
+            return .failure(JWEFailure(.badJWE, "protected header is not base64url"))
+        }
+        guard size <= Self.maxHeaderBytes else {
+            // Decode a long header only to tell which error it is.
+            return .failure(JWEFailure(.badJWE, Base64URL.decode(Array(encoded)) == nil
                                        ? "protected header is not base64url" : "protected header longer than \(Self.maxHeaderBytes) bytes"))
         }
         guard let base = scratch.baseAddress, Base64URL.decode(encoded, into: base + 32) != nil else {

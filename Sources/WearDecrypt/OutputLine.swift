@@ -1,0 +1,107 @@
+import Glibc
+import WearCore
+
+/// Builds one output line: the plaintext object's bytes up to its closing
+/// brace, then `,"rx":…`, `,"sz":…`, `,"meta":{…}` and `}`. A reused buffer
+/// and hand-written integer formatting: nothing is allocated per record.
+final class OutputLine {
+    private var buffer: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+    private var needsComma = false
+
+    init() {
+        buffer = .allocate(byteCount: 4096, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[0..<count]) }
+
+    /// Starts from a validated JSON object (its bytes, without leading whitespace);
+    /// `extra` is the most the appended members will take.
+    func begin(object: UnsafeRawBufferPointer, extra: Int) {
+        var close = object.count - 1
+        while close > 0, isWhitespace(object[close]) { close -= 1 }
+        var last = close - 1  // the last byte before `}` that is not whitespace
+        while last > 0, isWhitespace(object[last]) { last -= 1 }
+        needsComma = last >= 0 && object[last] != UInt8(ascii: "{")
+        reserve(last + extra + 2)
+        count = 0
+        append(UnsafeRawBufferPointer(rebasing: object[0..<max(last + 1, 0)]))
+    }
+
+    /// `,"name":` (the name is a plain ASCII literal, written as is).
+    @inline(__always)
+    func key(_ name: StaticString) {
+        if needsComma { byte(UInt8(ascii: ",")) }
+        needsComma = true
+        byte(UInt8(ascii: "\""))
+        append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: ":"))
+    }
+
+    /// A decimal integer, written straight into the buffer.
+    func integer(_ value: Int64) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 20, rest >= limit {
+            digits += 1
+            limit = limit &* 10
+        }
+        if count + digits > buffer.count { reserve(count + digits) }
+        var position = count + digits
+        repeat {
+            position -= 1
+            buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        } while rest > 0
+        count += digits
+    }
+
+    func number(_ value: Double) {
+        var text: [UInt8] = []
+        JSONFieldWriter.appendNumber(value, to: &text)
+        text.withUnsafeBytes { append($0) }
+    }
+
+    func raw(_ json: UnsafeRawBufferPointer) {
+        append(json)
+    }
+
+    func end() {
+        byte(UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
+    private func byte(_ value: UInt8) {
+        if count == buffer.count { reserve(count + 1) }
+        buffer[count] = value
+        count += 1
+    }
+
+    @inline(__always)
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > buffer.count { reserve(count + bytes.count) }
+        guard let target = buffer.baseAddress else { return }
+        (target + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    private func reserve(_ capacity: Int) {
+        guard capacity > buffer.count else { return }
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, buffer.count * 2), alignment: 16)
+        larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        buffer.deallocate()
+        buffer = larger
+    }
+
+    private func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
