@@ -15,6 +15,8 @@ struct EvalCommand: ParsableCommand {
             clean records each stage flagged.
 
             Rejects files may come from any stage: each reject's "stage" says which.
+            A stage whose rejects were not seen shows "-"; name its file with
+            --decrypt-rejects or --filter-rejects to count an empty file as zero.
             Records are matched to labels by content: (dev, rx), else (dev, seq, ts),
             else the reject's line number when it names no device. Alerts are
             attributed by a "dev" field in the receipt or, with --pseudonym-key, by
@@ -22,7 +24,7 @@ struct EvalCommand: ParsableCommand {
 
             Examples:
               wear eval --labels labels.ndjson --rejects decrypt.rejects
-              wear eval --labels labels.ndjson --rejects decrypt.rejects --rejects filter.rejects \\
+              wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects --filter-rejects filter.rejects \\
                 --scored scored.ndjson --receipts receipts.ndjson --threshold 0.9
               wear eval --labels labels.ndjson --scored scored.ndjson --json | jq .total.recall
             """
@@ -31,8 +33,14 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ground truth from `wear sim --labels`.", valueName: "file"))
     var labels: String
 
-    @Option(help: ArgumentHelp("A --rejects file of any stage (repeatable).", valueName: "file"))
+    @Option(help: ArgumentHelp("A --rejects file of any stage; each reject's \"stage\" says which (repeatable).", valueName: "file"))
     var rejects: [String] = []
+
+    @Option(help: ArgumentHelp("wear-decrypt's --rejects file: as --rejects, and an empty file still counts as 'no decrypt catches'.", valueName: "file"))
+    var decryptRejects: [String] = []
+
+    @Option(help: ArgumentHelp("wear-filter's --rejects file: as --rejects, and an empty file still counts as 'no filter drops'.", valueName: "file"))
+    var filterRejects: [String] = []
 
     @Option(help: ArgumentHelp("The scored stream: wear-score's (or wear-filter's) output (repeatable).", valueName: "file"))
     var scored: [String] = []
@@ -58,6 +66,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         var runner = EvalRunner(labelsPath: labels)
         runner.rejects = rejects
+        runner.decryptRejects = decryptRejects
+        runner.filterRejects = filterRejects
         runner.scored = scored
         runner.receipts = receipts
         runner.threshold = threshold

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WearTesting
 import WearTools
 
 /// `wear eval` on Tests/Fixtures/wear/eval-small, a hand-made sealed run.
@@ -110,6 +111,19 @@ struct EvalTests {
         let total = json?["total"] as? [String: Any]
         #expect(JSONRead.int(total?["records_caught"]) == 7)
         #expect(JSONRead.double(total?["recall"]) == 1)
+    }
+
+    @Test("an empty file named as the filter's rejects counts as no drops, not as not given")
+    func emptyFilterRejects() throws {
+        let folder = SimSupport.fixture("eval-small")
+        let directory = try TemporaryDirectory()
+        let empty = directory.file("filter.rejects")
+        try Data().write(to: empty)
+        var runner = EvalRunner(labelsPath: folder.appendingPathComponent("labels.ndjson").path)
+        runner.decryptRejects = [folder.appendingPathComponent("decrypt.rejects").path]
+        runner.filterRejects = [empty.path]
+        let report = try runner.run()
+        #expect(report.total.caught == [1, 0, nil, nil, nil])
     }
 
     @Test("only decrypt rejects: decrypt catches, other stages not given")

@@ -5,7 +5,12 @@ import WearJOSE
 /// and builds the report.
 public struct EvalRunner {
     public var labelsPath: String
+    /// Rejects files of any stage (each reject's "stage" routes it).
     public var rejects: [String] = []
+    /// Rejects files of wear-decrypt and wear-filter: as `rejects`, and the
+    /// stage counts as given even when its file is empty.
+    public var decryptRejects: [String] = []
+    public var filterRejects: [String] = []
     public var scored: [String] = []
     public var receipts: [String] = []
     public var threshold = 0.8
@@ -23,9 +28,11 @@ public struct EvalRunner {
             try NDJSONFile.forEachLine(path: path) { evaluator.addScored($0) }
             evaluator.given(.filterTag)
         }
-        for path in rejects {
+        for path in rejects + decryptRejects + filterRejects {
             try NDJSONFile.forEachLine(path: path) { evaluator.addReject($0) }
         }
+        if !decryptRejects.isEmpty { evaluator.given(.decrypt) }
+        if !filterRejects.isEmpty { evaluator.given(.filterDrop) }
         for path in receipts {
             try NDJSONFile.forEachLine(path: path) { evaluator.addReceipt($0) }
             evaluator.given(.alert)

@@ -10,7 +10,7 @@ extension Evaluator {
         var rates = [
             EvalReport.Rate(name: "decrypt reject", key: "decrypt", count: clean.decryptRejects, total: nil),
             EvalReport.Rate(name: "filter drop", key: "filter_drop", count: clean.filterDrops,
-                            total: hasScored ? clean.filterDrops + clean.seen : nil),
+                            total: hasScored && sources.contains(.filterDrop) ? clean.filterDrops + clean.seen : nil),
             EvalReport.Rate(name: "filter tag", key: "filter_tag", count: clean.tagged, total: hasScored ? clean.seen : nil),
             EvalReport.Rate(name: "score >= \(threshold)", key: "score", count: clean.scoredHigh,
                             total: sources.contains(.score) ? clean.scored : nil),

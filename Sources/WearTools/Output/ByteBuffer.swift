@@ -73,6 +73,20 @@ public final class ByteBuffer {
         array.withUnsafeBytes { append($0) }
     }
 
+    /// Lets `body` write up to `maxCount` bytes at the end; it returns how many it wrote.
+    @inline(__always)
+    public func append(upTo maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maxCount)
+        let written = body(base + count)
+        precondition(written >= 0 && written <= maxCount, "ByteBuffer.append(upTo:): wrote past the reservation")
+        count += written
+    }
+
+    /// The bytes from `start` to the end, writable (valid until the next append).
+    public func mutableBytes(from start: Int) -> UnsafeMutableBufferPointer<UInt8> {
+        UnsafeMutableBufferPointer(start: base + start, count: count - start)
+    }
+
     /// Appends a String's UTF-8 bytes (no escaping: for tokens and ids).
     public func append(utf8 text: String) {
         var text = text

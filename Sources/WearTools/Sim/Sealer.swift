@@ -48,30 +48,48 @@ final class Sealer {
         }
     }
 
-    /// Appends the compact JWE of `plaintext` for `kid` to `token`: with fleet
+    /// Appends the compact JWE of `plaintext` for `kid` to `output`: with fleet
     /// member `fleetIndex`'s true key, or (`rogue`) with a key derived from a
     /// master key the fleet does not use.
     @inline(__always)
     func seal(_ plaintext: UnsafeRawBufferPointer, kid: String, fleetIndex: Int, rogue useRogue: Bool, iv: [UInt8],
-              into token: inout [UInt8]) {
-        if !useRogue {
-            let slot = fleetIndex % Self.cacheSlots
-            if slot < sealers.count, let cached = sealers[slot], cached.index == fleetIndex {
-                if cached.sealer.seal(plaintext, iv: iv, appendingTo: &token) { return }
-            } else if let made = JWESealer(kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc) {
-                if slot < sealers.count { sealers[slot] = (fleetIndex, made) }
-                if made.seal(plaintext, iv: iv, appendingTo: &token) { return }
+              into output: ByteBuffer) {
+        if !useRogue, let sealer = sealer(fleetIndex: fleetIndex, kid: kid) {
+            var sealed = false
+            output.append(upTo: sealer.maxTokenCount(plaintextCount: plaintext.count)) { cursor in
+                guard let count = sealer.seal(plaintext, iv: iv, into: cursor) else { return 0 }
+                sealed = true
+                return count
             }
+            if sealed { return }
         }
         let key = useRogue ? rogue.deviceKey(for: kid, enc: enc) : master.deviceKey(for: kid, enc: enc)
-        token.append(contentsOf: JWE.seal(plaintext, kid: kid, key: key, enc: enc, iv: iv).utf8)
+        output.append(utf8: JWE.seal(plaintext, kid: kid, key: key, enc: enc, iv: iv))
+    }
+
+    /// The cached sealing context of fleet member `fleetIndex`.
+    @inline(__always)
+    private func sealer(fleetIndex: Int, kid: String) -> JWESealer? {
+        let slot = fleetIndex % Self.cacheSlots
+        if slot < sealers.count, let cached = sealers[slot], cached.index == fleetIndex { return cached.sealer }
+        guard let made = JWESealer(kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc) else { return nil }
+        if slot < sealers.count { sealers[slot] = (fleetIndex, made) }
+        return made
     }
 
     /// Appends the envelope line `{"jwe":"<token>","rx":<rx>}`.
     @inline(__always)
     static func appendEnvelope(token: UnsafeRawBufferPointer, rx: Int64, to line: ByteBuffer) {
-        line.append("{\"jwe\":\"")
+        line.append(envelopeStart)
         line.append(token)
+        appendEnvelopeEnd(rx: rx, to: line)
+    }
+
+    static let envelopeStart: StaticString = "{\"jwe\":\""
+
+    /// Closes an envelope line whose token was written after `envelopeStart`.
+    @inline(__always)
+    static func appendEnvelopeEnd(rx: Int64, to line: ByteBuffer) {
         line.append("\",\"rx\":")
         line.append(int: Int(rx))
         line.append("}")
@@ -80,7 +98,7 @@ final class Sealer {
     /// Flips one bit of one ciphertext byte of a compact token, in place:
     /// one bit of one base64url character of the fourth part, never its last
     /// character (whose low bits may be padding).
-    static func flipCiphertextBit(_ token: inout [UInt8], draw: UInt64) {
+    static func flipCiphertextBit(_ token: UnsafeMutableBufferPointer<UInt8>, draw: UInt64) {
         var dots: [Int] = []
         for (index, byte) in token.enumerated() where byte == UInt8(ascii: ".") { dots.append(index) }
         guard dots.count == 4 else { return }

@@ -35,16 +35,19 @@ extension Simulator {
         if let sealer {
             let kid = kidOfPlain()
             let iv = sealer.iv(stream: device.pointee.number, seq: seq, variant: 0)
-            token.removeAll(keepingCapacity: true)
-            sealer.seal(plain.bytes, kid: kid, fleetIndex: index, rogue: alteration.wrongKey || index >= config.devices,
-                        iv: iv, into: &token)
-            if let draw = alteration.flip {
-                Sealer.flipCiphertextBit(&token, draw: draw)
-            }
             line.removeAll()
-            token.withUnsafeBytes { Sealer.appendEnvelope(token: $0, rx: rx, to: line) }
+            line.append(Sealer.envelopeStart)
+            let tokenStart = line.count
+            sealer.seal(plain.bytes, kid: kid, fleetIndex: index, rogue: alteration.wrongKey || index >= config.devices,
+                        iv: iv, into: line)
+            if let draw = alteration.flip {
+                Sealer.flipCiphertextBit(line.mutableBytes(from: tokenStart), draw: draw)
+            }
+            if alteration.capture {
+                capture(Array(line.mutableBytes(from: tokenStart)), attack: attack, seq: seq, ts: ts, send: send)
+            }
+            Sealer.appendEnvelopeEnd(rx: rx, to: line)
             number = try write(line.bytes, into: sink)
-            if alteration.capture { capture(token, attack: attack, seq: seq, ts: ts, send: send) }
         } else {
             number = try write(plain.bytes, into: sink)
             if alteration.capture { capture(plain.array, attack: attack, seq: seq, ts: ts, send: send) }

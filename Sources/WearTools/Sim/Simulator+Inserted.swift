@@ -47,11 +47,10 @@ extension Simulator {
             if let sealer {
                 let kid = kidOfPlain()
                 let iv = sealer.iv(stream: device.pointee.number, seq: seq, variant: copy + 1)
-                token.removeAll(keepingCapacity: true)
-                sealer.seal(plain.bytes, kid: kid, fleetIndex: attacks[attack].deviceIndex, rogue: false, iv: iv,
-                            into: &token)
                 line.removeAll()
-                token.withUnsafeBytes { Sealer.appendEnvelope(token: $0, rx: rx, to: line) }
+                line.append(Sealer.envelopeStart)
+                sealer.seal(plain.bytes, kid: kid, fleetIndex: attacks[attack].deviceIndex, rogue: false, iv: iv, into: line)
+                Sealer.appendEnvelopeEnd(rx: rx, to: line)
                 number = try write(line.bytes, into: sink)
             } else {
                 number = try write(plain.bytes, into: sink)

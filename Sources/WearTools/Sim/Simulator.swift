@@ -19,8 +19,6 @@ public final class Simulator {
     var queue: EventQueue
     let plain = ByteBuffer(capacity: 1 << 17)
     let line = ByteBuffer(capacity: 1 << 18)
-    /// The current compact token (sealed output).
-    var token: [UInt8] = []
     /// Lines written so far; the current line's number once written.
     public private(set) var linesWritten = 0
 
