@@ -7,13 +7,14 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys",
         abstract: "Make the fleet's master key and derive device keys from it.",
         discussion: """
-            Device keys are HKDF-SHA256(master, salt "wear-telemetry-v1", info = device id),
-            32 bytes (A256GCM) or their first 16 (A128GCM), as wear-decrypt derives them.
+            Device keys are HKDF-SHA256(master, salt "wear-telemetry-v1",
+            info = the device id): 32 bytes (A256GCM) or their first 16
+            (A128GCM), as wear-decrypt derives them.
 
             Examples:
-              wear keys new --out /etc/wear/master.key
-              wear keys derive --master-key /etc/wear/master.key wr-000042 wr-000043
-              wear keys export --master-key /etc/wear/master.key --fleet 1000 --out keys.json
+              wear keys new --out master.key
+              wear keys derive --master-key master.key wr-000042 wr-000043
+              wear keys export --master-key master.key --fleet 1000 --out keys.json
             """,
         subcommands: [New.self, Derive.self, Export.self]
     )

@@ -18,8 +18,8 @@ struct SealCommand: ParsableCommand {
             bad_dev, unknown_device; see --rejects).
 
             Examples:
-              wear sim --plain --devices 10 --duration 1m | wear seal --master-key master.key > envelopes.ndjson
-              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123,"hr":72}' | wear seal --keys keys.json
+              wear sim --plain --devices 10 | wear seal --master-key master.key
+              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123}' | wear seal --keys keys.json
             """
     )
 

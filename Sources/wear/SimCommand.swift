@@ -15,17 +15,18 @@ struct SimCommand: ParsableCommand {
             options and --seed give byte-identical output and labels.
 
             Attacks (--attack TYPE[:FRACTION], repeatable, or --attacks all[:FRACTION]):
-            \(AttackKind.allCases.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+            \(AttackKind.allCases.map { "  " + $0.name + String(repeating: " ", count: max(1, 16 - $0.name.count)) + $0.summary }.joined(separator: "\n"))
             A type with a FRACTION attacks that share of the fleet; the others split
             2 % of the fleet (at least one each). bad_key and bit_flip need sealed
             output; `--attacks all --plain` leaves them out. Without --attack or
             --attacks the fleet is clean. --labels writes one line per attack.
 
             Examples:
-              wear sim --devices 1000 --duration 10m --attacks all --master-key master.key --labels labels.ndjson > fleet.ndjson
+              wear sim --devices 1000 --duration 10m --attacks all \\
+                --master-key master.key --labels labels.ndjson > fleet.ndjson
               wear sim --plain --devices 10 --duration 1m --seed 7 | head
-              wear sim --plain --attack hr_spike:0.1 --attack flood --labels labels.ndjson > fleet.ndjson
-              wear sim --devices 50 --realtime --master-key master.key | wear-decrypt --master-key master.key
+              wear sim --plain --attack hr_spike:0.1 --attack flood > fleet.ndjson
+              wear sim --realtime --master-key m.key | wear-decrypt --master-key m.key
             """
     )
 

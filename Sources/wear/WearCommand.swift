@@ -12,10 +12,12 @@ struct WearCommand: ParsableCommand {
         discussion: """
             Examples:
               wear keys new --out master.key
-              wear sim --devices 1000 --duration 10m --attacks all --master-key master.key --labels labels.ndjson \\
+              wear sim --devices 1000 --duration 10m --attacks all \\
+                  --master-key master.key --labels labels.ndjson \\
                 | wear-decrypt --master-key master.key --rejects decrypt.rejects \\
-                | wear-filter --rules default.rules --rejects filter.rejects | wear-score > scored.ndjson
-              wear eval --labels labels.ndjson --rejects decrypt.rejects --rejects filter.rejects --scored scored.ndjson
+                | wear-filter --rejects filter.rejects | wear-score > scored.ndjson
+              wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
+                  --filter-rejects filter.rejects --scored scored.ndjson
             """,
         version: WearVersion.current,
         subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self]

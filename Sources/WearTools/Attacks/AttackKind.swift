@@ -23,20 +23,25 @@ public enum AttackKind: String, CaseIterable, Sendable, Comparable {
     /// Attacks on a fleet device (unknown_device brings its own).
     public var usesFleetDevice: Bool { self != .unknownDevice }
 
+    /// True when a device of `kind` has the sensors this attack alters.
+    public func canAttack(_ kind: DeviceKind) -> Bool {
+        self == .tamperShock ? kind.hasAcc : true
+    }
+
     /// What the attack does, for --help and the manual.
     public var summary: String {
         switch self {
-        case .hrSpike: "heart rate of 220-300 bpm for 2-6 records"
-        case .tamperShock: "acceleration bursts of 8-16 g and gyro spikes for 1-4 records"
-        case .sensorFreeze: "every body sensor stuck at one reading for a minute"
-        case .spoofFlat: "2-5 minutes of synthetic data: constant heart rate, zero-variance motion"
-        case .replay: "5-20 earlier envelopes re-sent verbatim 1-5 minutes later"
-        case .clockSkew: "device timestamps 1-12 hours off for 30 s to 5 minutes"
-        case .flood: "the device's current reading re-sent at 50-100x its rate for 5-30 s"
-        case .oversize: "1-3 records padded to 8-64 KiB with a `pad` member"
-        case .badKey: "1-5 envelopes sealed with a key that is not the device's"
+        case .hrSpike: "heart rate 220-300 bpm for 2-6 records"
+        case .tamperShock: "8-16 g acceleration and gyro spikes, 1-4 records"
+        case .sensorFreeze: "all body sensors stuck at one reading for 1 min"
+        case .spoofFlat: "2-5 min of constant heart rate, flat motion"
+        case .replay: "5-20 earlier envelopes re-sent 1-5 min later"
+        case .clockSkew: "ts 1-12 h off for 30 s to 5 min"
+        case .flood: "latest reading re-sent at 50-100x rate, 5-30 s"
+        case .oversize: "1-3 records padded to 8-64 KiB (\"pad\")"
+        case .badKey: "1-5 envelopes sealed with a wrong key"
         case .bitFlip: "1-3 envelopes with one ciphertext bit flipped"
-        case .unknownDevice: "10-60 records from a device id outside the fleet, sealed with a guessed key"
+        case .unknownDevice: "10-60 records from a device outside the fleet"
         }
     }
 

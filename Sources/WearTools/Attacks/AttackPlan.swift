@@ -5,19 +5,17 @@ public enum AttackPlan {
     /// The instances, in canonical attack order then device choice; ids 1...
     public static func make(_ config: SimConfig) -> [AttackInstance] {
         let counts = config.attacks.counts(devices: config.devices)
-        let fleetNeeded = counts.filter { $0.kind.usesFleetDevice }.reduce(0) { $0 + $1.count }
-        var planner = Xoshiro256(seed: SplitMix64.derive(config.seed, .attackPlan))
-        let victims = choose(fleetNeeded, of: config.devices, using: &planner)
+        var victims = VictimDraw(devices: config.devices, seed: SplitMix64.derive(config.seed, .attackPlan))
         let rogueBase = config.devices < 900_000 ? 900_000 : config.devices
         var instances: [AttackInstance] = []
-        var nextVictim = 0
         var rogues = 0
         for (kind, count) in counts {
             for _ in 0..<count {
                 let number: Int
                 if kind.usesFleetDevice {
-                    number = victims[nextVictim] + 1
-                    nextVictim += 1
+                    guard let victim = victims.next(where: { kind.canAttack(DeviceKind.of(seed: config.seed, number: $0 + 1)) })
+                    else { break }
+                    number = victim + 1
                 } else {
                     rogues += 1
                     number = rogueBase + rogues
@@ -29,16 +27,34 @@ public enum AttackPlan {
         return instances
     }
 
-    /// `count` distinct indices below `total` (a partial Fisher-Yates shuffle).
-    static func choose(_ count: Int, of total: Int, using rng: inout Xoshiro256) -> [Int] {
-        var pool = ContiguousArray<Int32>(unsafeUninitializedCapacity: total) { buffer, initialized in
-            for index in 0..<total { buffer[index] = Int32(index) }
-            initialized = total
+    /// Distinct device indices in a seeded random order (a lazy Fisher-Yates
+    /// shuffle); indices skipped for not fitting an attack go to later ones.
+    struct VictimDraw {
+        private var pool: ContiguousArray<Int32>
+        private var position = 0
+        private var skipped: [Int] = []
+        private var rng: Xoshiro256
+
+        init(devices: Int, seed: UInt64) {
+            pool = ContiguousArray(unsafeUninitializedCapacity: devices) { buffer, initialized in
+                for index in 0..<devices { buffer[index] = Int32(index) }
+                initialized = devices
+            }
+            rng = Xoshiro256(seed: seed)
         }
-        for index in 0..<min(count, total) {
-            pool.swapAt(index, rng.int(index, total - 1))
+
+        /// The next unused index that satisfies `fits`, or nil when none is left.
+        mutating func next(where fits: (Int) -> Bool) -> Int? {
+            if let index = skipped.firstIndex(where: fits) { return skipped.remove(at: index) }
+            while position < pool.count {
+                pool.swapAt(position, rng.int(position, pool.count - 1))
+                let candidate = Int(pool[position])
+                position += 1
+                if fits(candidate) { return candidate }
+                skipped.append(candidate)
+            }
+            return nil
         }
-        return pool.prefix(count).map(Int.init)
     }
 
     private static func instance(id: Int, kind: AttackKind, deviceNumber: Int, config: SimConfig) -> AttackInstance {

@@ -3,6 +3,7 @@
 struct DeviceState {
     /// The number in its id (`wr-NNNNNN`).
     let number: Int
+    let kind: DeviceKind
     var body: Physiology
     var rng: Xoshiro256
     /// The last seq sent (the first record carries `profile.firstSeq`).
@@ -21,8 +22,9 @@ struct DeviceState {
     /// True for unknown_device intruders (not fleet members).
     var rogue = false
 
-    init(number: Int, seed: UInt64, intervalMs: Double, firstSend: Double? = nil) {
+    init(number: Int, kind: DeviceKind, seed: UInt64, intervalMs: Double, firstSend: Double? = nil) {
         self.number = number
+        self.kind = kind
         rng = Xoshiro256(seed: seed)
         let profile = DeviceProfile(using: &rng)
         body = Physiology(profile: profile, using: &rng)

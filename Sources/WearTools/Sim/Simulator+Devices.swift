@@ -8,7 +8,8 @@ extension Simulator {
         let device = devices + index
         let send = device.pointee.nextSend
         let dt = max(0.001, (send - device.pointee.lastSend) / 1000)
-        var sample = device.pointee.body.step(dt: dt, using: &device.pointee.rng)
+        let kind = device.pointee.kind
+        var sample = kind.mask(device.pointee.body.step(dt: dt, using: &device.pointee.rng))
         device.pointee.seq += 1
         let seq = device.pointee.seq
         var ts = device.pointee.deviceClock(send, startMs: config.startMs)
@@ -22,11 +23,11 @@ extension Simulator {
         var alteration = Alteration()
         let attack = device.pointee.attack
         if attack >= 0 {
-            alteration = alter(&sample, ts: &ts, attack: attack, send: send, rogue: device.pointee.rogue)
+            alteration = alter(&sample, ts: &ts, attack: attack, send: send, rogue: device.pointee.rogue, device: kind)
         }
         plain.removeAll()
         let firmware = DeviceProfile.firmware[device.pointee.profile.firmwareIndex]
-        TelemetryFormatter.append(device: device.pointee.number, seq: seq, ts: ts, firmware: firmware,
+        TelemetryFormatter.append(device: device.pointee.number, seq: seq, ts: ts, firmware: firmware, kind: kind,
                                   sample: sample, to: plain)
         if alteration.padTo > 0 {
             TelemetryFormatter.pad(to: alteration.padTo, seed: alteration.filler, buffer: plain)
@@ -75,7 +76,8 @@ extension Simulator {
     }
 
     /// Applies attack `attack` to one of its device's own records.
-    private func alter(_ sample: inout Sample, ts: inout Int64, attack: Int, send: Double, rogue: Bool) -> Alteration {
+    private func alter(_ sample: inout Sample, ts: inout Int64, attack: Int, send: Double, rogue: Bool,
+                       device: DeviceKind) -> Alteration {
         var result = Alteration()
         if rogue {
             result.altered = true
@@ -95,6 +97,7 @@ extension Simulator {
         case .flood, .unknownDevice:
             return result
         }
+        sample = device.mask(sample)
         result.altered = result.altered || sample != clean
         return result
     }

@@ -42,7 +42,7 @@ extension Simulator {
             plain.removeAll()
             let firmware = DeviceProfile.firmware[device.pointee.profile.firmwareIndex]
             TelemetryFormatter.append(device: device.pointee.number, seq: seq, ts: ts, firmware: firmware,
-                                      sample: sample, to: plain)
+                                      kind: device.pointee.kind, sample: sample, to: plain)
             let number: Int
             if let sealer {
                 let kid = kidOfPlain()

@@ -42,7 +42,9 @@ public final class Simulator {
         devices = .allocate(capacity: deviceCount)
         for index in 0..<config.devices {
             let seed = SplitMix64.derive(config.seed, .device, UInt64(index + 1))
-            (devices + index).initialize(to: DeviceState(number: index + 1, seed: seed, intervalMs: config.intervalMs))
+            let kind = DeviceKind.of(seed: config.seed, number: index + 1)
+            (devices + index).initialize(to: DeviceState(number: index + 1, kind: kind, seed: seed,
+                                                         intervalMs: config.intervalMs))
         }
         var nextRogue = config.devices
         for instance in plan {
@@ -50,7 +52,9 @@ public final class Simulator {
             if !instance.kind.usesFleetDevice {
                 deviceIndex = nextRogue
                 nextRogue += 1
-                var intruder = DeviceState(number: instance.deviceNumber, seed: SplitMix64.mix(instance.seed),
+                var intruder = DeviceState(number: instance.deviceNumber,
+                                           kind: DeviceKind.of(seed: config.seed, number: instance.deviceNumber),
+                                           seed: SplitMix64.mix(instance.seed),
                                            intervalMs: config.intervalMs, firstSend: instance.start)
                 intruder.rogue = true
                 (devices + deviceIndex).initialize(to: intruder)

@@ -1,7 +1,8 @@
 /// Writes one telemetry record, as a device produces it, into a buffer:
 /// `{"dev":"wr-000042","seq":1234,"ts":1763700000123,"fw":"2.4.1","hr":72,
 /// "spo2":98,"temp":33.6,"acc":[0.01,-0.02,0.98],"gyro":[1.2,-0.4,0.1],
-/// "bat":87,"rssi":-61,"steps":5012}` (about 145 bytes), digit by digit.
+/// "bat":87,"rssi":-61,"steps":5012}` (a watch, about 170 bytes; bands
+/// and patches send fewer fields), digit by digit.
 public enum TelemetryFormatter {
     /// Appends the device id of fleet member `number` (1-based): `wr-000042`.
     @inline(__always)
@@ -17,10 +18,10 @@ public enum TelemetryFormatter {
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
-    /// Appends a whole record.
+    /// Appends a whole record with the fields a device of `kind` has.
     @inline(__always)
-    public static func append(device: Int, seq: Int, ts: Int64, firmware: StaticString, sample: Sample,
-                              to buffer: ByteBuffer) {
+    public static func append(device: Int, seq: Int, ts: Int64, firmware: StaticString, kind: DeviceKind,
+                              sample: Sample, to buffer: ByteBuffer) {
         buffer.append("{\"dev\":\"")
         appendDeviceID(device, to: buffer)
         buffer.append("\",\"seq\":")
@@ -33,18 +34,28 @@ public enum TelemetryFormatter {
         buffer.append(int: sample.hr)
         buffer.append(",\"spo2\":")
         buffer.append(int: sample.spo2)
-        buffer.append(",\"temp\":")
-        buffer.append(fixed: sample.temp, places: 1)
-        buffer.append(",\"acc\":[")
-        appendVector(sample.acc, places: 2, to: buffer)
-        buffer.append("],\"gyro\":[")
-        appendVector(sample.gyro, places: 1, to: buffer)
-        buffer.append("],\"bat\":")
+        if kind.hasTemp {
+            buffer.append(",\"temp\":")
+            buffer.append(fixed: sample.temp, places: 1)
+        }
+        if kind.hasAcc {
+            buffer.append(",\"acc\":[")
+            appendVector(sample.acc, places: 2, to: buffer)
+            buffer.append("]")
+        }
+        if kind.hasGyro {
+            buffer.append(",\"gyro\":[")
+            appendVector(sample.gyro, places: 1, to: buffer)
+            buffer.append("]")
+        }
+        buffer.append(",\"bat\":")
         buffer.append(int: sample.bat)
         buffer.append(",\"rssi\":")
         buffer.append(int: sample.rssi)
-        buffer.append(",\"steps\":")
-        buffer.append(int: sample.steps)
+        if kind.hasSteps {
+            buffer.append(",\"steps\":")
+            buffer.append(int: sample.steps)
+        }
         buffer.append("}")
     }
 
