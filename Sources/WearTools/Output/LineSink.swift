@@ -8,25 +8,6 @@ public protocol LineSink: AnyObject {
 
 extension FileDescriptorWriter: LineSink {}
 
-/// Collects lines in memory, newline-terminated.
-public final class MemorySink: LineSink {
-    public private(set) var bytes: [UInt8] = []
-    public private(set) var lineCount = 0
-
-    public init() {}
-
-    public func appendLine(_ line: UnsafeRawBufferPointer) throws(WriteFailure) {
-        bytes.append(contentsOf: line)
-        bytes.append(UInt8(ascii: "\n"))
-        lineCount += 1
-    }
-
-    /// The lines, without newlines.
-    public var lines: [[UInt8]] {
-        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
-    }
-}
-
 /// Told before each line is written: drives the progress line and
 /// `--realtime` pacing in the command; does nothing in tests.
 public protocol SimObserver {

@@ -58,7 +58,10 @@ public struct SimConsole: SimObserver {
     }
 
     static func compact(_ value: Double) -> String {
-        value >= 1e6 ? "\(Int(value / 1e4) / 100)M" : value >= 1e3 ? "\(Int(value / 1e3))k" : "\(Int(value))"
+        guard value >= 1e6 else { return value >= 1e3 ? "\(Int(value / 1e3))k" : "\(Int(value))" }
+        let hundredths = Int(value / 1e4)
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)M"
     }
 
     static func seconds(_ value: Double) -> String {
