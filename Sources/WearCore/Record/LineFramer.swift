@@ -44,6 +44,10 @@ public final class LineFramer {
         return pointer
     }
 
+    /// Bytes allocated for the buffer (without padding): bounded by
+    /// `maxLineBytes + 2 + 2 * blockSize` whatever the input.
+    public var allocatedBytes: Int { capacity }
+
     /// Bytes buffered that are not yet part of a yielded line.
     public var bufferedBytes: Int { end - start }
 

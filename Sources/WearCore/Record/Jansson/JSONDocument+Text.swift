@@ -9,8 +9,8 @@ extension JSONDocument {
         var error = json_error_t()
         let handle = buffer.withUnsafeBufferPointer { raw in
             UnsafeRawPointer(raw.baseAddress).map {
-                json_loadb($0.assumingMemoryBound(to: CChar.self), raw.count, size_t(JSON_REJECT_DUPLICATES), &error)
-            } ?? json_loadb("", 0, size_t(JSON_REJECT_DUPLICATES), &error)
+                json_loadb($0.assumingMemoryBound(to: CChar.self), raw.count, size_t(JSON_REJECT_DUPLICATES) | size_t(JSON_DECODE_ANY), &error)
+            } ?? json_loadb("", 0, size_t(JSON_REJECT_DUPLICATES) | size_t(JSON_DECODE_ANY), &error)
         }
         guard let document = JSONDocument(owning: handle) else {
             throw JSONDocumentError(source: source, error: error)
@@ -22,15 +22,52 @@ extension JSONDocument {
         try parse(Array(text.utf8), source: source)
     }
 
-    /// Serialises compactly (no spaces, keys in insertion order) and appends to `output`.
+    /// Serialises compactly (no spaces, keys in insertion order) and appends
+    /// to `output`. Walks the jansson values itself rather than calling
+    /// json_dumps, whose reals are always 17 significant digits
+    /// (`0.8` -> `0.80000000000000004`): reals here are the shortest text that
+    /// reads back as the same double, and keep a fraction (`3.0`) so they
+    /// read back as reals.
     public func dump(into output: inout [UInt8]) {
-        withUnsafeMutablePointer(to: &output) { pointer in
-            _ = json_dump_callback(handle, { buffer, size, context in
-                guard let buffer, let context else { return -1 }
-                let output = context.assumingMemoryBound(to: [UInt8].self)
-                output.pointee.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
-                return 0
-            }, pointer, compactFlags)
+        switch kind {
+        case .object:
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            var iterator = json_object_iter(handle)
+            while let current = iterator {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                let key = UnsafeRawBufferPointer(start: json_object_iter_key(current), count: json_object_iter_key_len(current))
+                JSONFieldWriter.appendString(String(decoding: key, as: UTF8.self), to: &output)
+                output.append(UInt8(ascii: ":"))
+                if let value = json_object_iter_value(current) {
+                    JSONDocument(borrowing: value).dump(into: &output)
+                }
+                iterator = json_object_iter_next(handle, current)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .array:
+            output.append(UInt8(ascii: "["))
+            for index in 0..<count {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                self[index]?.dump(into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .string:
+            JSONFieldWriter.appendString(stringValue ?? "", to: &output)
+        case .integer:
+            output.append(contentsOf: String(integerValue ?? 0).utf8)
+        case .real:
+            let value = numberValue ?? 0
+            let text = value.description
+            output.append(contentsOf: text.utf8)
+            if value.isFinite, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+                output.append(contentsOf: ".0".utf8)
+            }
+        case .bool:
+            output.append(contentsOf: (boolValue == true ? "true" : "false").utf8)
+        case .null:
+            output.append(contentsOf: "null".utf8)
         }
     }
 
@@ -46,14 +83,11 @@ extension JSONDocument {
 
     /// Indented serialisation for files people read (keys files, state).
     public func dumpedPretty() -> String {
-        guard let text = json_dumps(handle, wear_json_indent_flag(2) | wear_json_real_precision_flag(17)) else { return "" }
+        guard let text = json_dumps(handle, wear_json_indent_flag(2) | wear_json_real_precision_flag(17) | size_t(JSON_ENCODE_ANY)) else { return "" }
         defer { free(text) }
         return String(cString: text)
     }
 }
-
-/// JSON_COMPACT keeps one line; 17 digits round-trip every double.
-private let compactFlags = size_t(JSON_COMPACT) | wear_json_real_precision_flag(17)
 
 /// A JSON text jansson could not parse, with its position.
 public struct JSONDocumentError: Error, CustomStringConvertible, Sendable {

@@ -119,7 +119,8 @@ public final class JSONDocument {
         var result: [(key: String, value: JSONDocument)] = []
         var iterator = json_object_iter(handle)
         while let current = iterator {
-            let key = String(cString: json_object_iter_key(current))
+            let key = String(decoding: UnsafeRawBufferPointer(start: json_object_iter_key(current),
+                                                              count: json_object_iter_key_len(current)), as: UTF8.self)
             if let value = json_object_iter_value(current) {
                 result.append((key, JSONDocument(borrowing: value)))
             }

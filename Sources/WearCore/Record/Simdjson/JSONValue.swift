@@ -3,8 +3,10 @@ import CSimdjson
 
 /// A read-only view of one value in a document parsed by `JSONParser`.
 ///
-/// Valid until the parser parses again: never store one beyond the record
-/// being processed. Field and element look-ups are linear in the object or
+/// Valid until its parser parses again or is released: never store one
+/// beyond the record being processed, and keep the `JSONParser` alive while
+/// using it (a value does not retain its parser: that would cost a
+/// retain/release per field read on the hot path). Field and element look-ups are linear in the object or
 /// array size, which for telemetry records (a dozen members) is cheapest.
 public struct JSONValue {
     var raw: wear_json_value

@@ -1,0 +1,102 @@
+import Testing
+@testable import WearCore
+
+@Suite struct JSONParserTests {
+    let parser = JSONParser(capacity: 1 << 20)
+
+    func root(_ text: String) -> JSONValue? {
+        try? parser.parse(copying: text).get()
+    }
+
+    @Test func readsTheTelemetryFieldsAStageNeeds() throws {
+        let record = try #require(root(#"{"dev":"wr-000042","seq":1234,"ts":1763700000123,"hr":72,"temp":36.6,"acc":[0.01,-0.02,0.98],"ok":true,"x":null}"#))
+        #expect(record.isObject)
+        #expect(record["dev"]?.string == "wr-000042")
+        #expect(record["seq"]?.int64 == 1234)
+        #expect(record["ts"]?.uint64 == 1_763_700_000_123)
+        #expect(record["hr"]?.double == 72)
+        #expect(record["temp"]?.double == 36.6)
+        #expect(record["temp"]?.int64 == nil)
+        #expect(record["acc"]?.count == 3)
+        #expect(record["acc"]?[2]?.double == 0.98)
+        #expect(record["acc"]?[3] == nil)
+        #expect(record["ok"]?.bool == true)
+        #expect(record["x"]?.isNull == true)
+        #expect(record["missing"] == nil)
+        #expect(record.count == 8)
+    }
+
+    @Test func membersAreVisitedInDocumentOrder() throws {
+        let record = try #require(root(#"{"b":1,"a":{"c":2},"d":"e"}"#))
+        var keys: [String] = []
+        record.forEachMember { key, _ in
+            keys.append(String(decoding: key, as: UTF8.self))
+            return true
+        }
+        #expect(keys == ["b", "a", "d"])
+        #expect(record["a"]?["c"]?.int64 == 2)
+    }
+
+    @Test func escapedStringsAreUnescaped() throws {
+        let record = try #require(root(#"{"s":"a\"b\\c\u00e9\n"}"#))
+        #expect(record["s"]?.string == "a\"b\\cé\n")
+    }
+
+    @Test func detectsDuplicateMemberNames() throws {
+        #expect(try #require(root(#"{"a":1,"b":2,"a":3}"#)).hasDuplicateKeys)
+        #expect(try #require(root(#"{"a":1,"\u0061":3}"#)).hasDuplicateKeys)
+        #expect(try !#require(root(#"{"a":1,"b":{"a":2}}"#)).hasDuplicateKeys)
+        #expect(try !#require(root(#"{"hr":1,"ts":2,"fw":3,"ab":4}"#)).hasDuplicateKeys)
+        let wide = "{" + (0..<100).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k7\":0}"
+        #expect(try #require(root(wide)).hasDuplicateKeys)
+        let wideUnique = "{" + (0..<100).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        #expect(try !#require(root(wideUnique)).hasDuplicateKeys)
+    }
+
+    static let invalid: [(String, JSONSyntaxError.Kind)] = [
+        ("not json", .syntax),
+        ("{\"a\":}", .syntax),
+        ("{\"a\":1", .syntax),
+        ("{\"a\":1}}", .syntax),
+        ("{\"a\":01}", .number),
+        ("{\"a\":1e999}", .number),
+        ("{\"a\":\"\u{1}\"}", .controlCharacter),
+        ("", .empty),
+        (String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000), .depth),
+    ]
+
+    @Test(arguments: invalid.indices)
+    func rejectsInvalidJSONWithTheRightKind(_ index: Int) {
+        let (text, kind) = Self.invalid[index]
+        switch parser.parse(copying: text) {
+        case .success: Issue.record("accepted \(text.prefix(30))")
+        case .failure(let error): #expect(error.kind == kind, "\(text.prefix(30)): \(error)")
+        }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        guard case .failure(let error) = parser.parse(copying: bytes) else {
+            Issue.record("accepted invalid UTF-8")
+            return
+        }
+        #expect(error.kind == .utf8)
+    }
+
+    @Test func acceptsAnEscapedNul() throws {
+        #expect(try #require(root(#"{"a":"\u0000"}"#))["a"]?.stringBytes?.count == 1)
+    }
+
+    @Test func parsesAgainAfterAnError() throws {
+        _ = parser.parse(copying: "{")
+        #expect(try #require(root(#"{"a":1}"#))["a"]?.int64 == 1)
+    }
+
+    @Test func largeIntegersKeepTheirRepresentation() throws {
+        let record = try #require(root(#"{"u":18446744073709551615,"i":-9223372036854775808}"#))
+        #expect(record["u"]?.uint64 == UInt64.max)
+        #expect(record["u"]?.int64 == nil)
+        #expect(record["i"]?.int64 == Int64.min)
+        #expect(record["i"]?.uint64 == nil)
+    }
+}
