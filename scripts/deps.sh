@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need on Debian 12, when missing.
+# Runs apt-get as root, or through sudo. Safe to run again: installs only what is absent.
+#
+#   scripts/deps.sh            build + test + demo dependencies
+#   scripts/deps.sh --bench    also the benchmark peers and profilers
+set -euo pipefail
+
+packages=(
+    pkg-config
+    libjansson-dev   # the customer's JSON library (documents we build or edit)
+    libsimdjson-dev  # the hot-path JSON validator/reader
+    libssl-dev       # libcrypto: AES-GCM for wear-decrypt's hot path
+    prometheus       # promtool, which checks our metrics files in the tests
+    python3          # fixture generators
+)
+if [[ "${1:-}" == "--bench" ]]; then
+    packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    echo "deps: installing ${missing[*]}" >&2
+    if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+    echo "deps: swift is not on PATH: install Swift 6.x (https://swift.org/install) and retry" >&2
+    exit 69
+fi
+if [[ "${1:-}" == "--bench" ]] && ! python3 -c 'import orjson, cryptography' 2>/dev/null; then
+    python3 -m pip install --quiet orjson cryptography
+fi
+echo "deps: ok" >&2
