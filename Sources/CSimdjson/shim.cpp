@@ -154,33 +154,56 @@ bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_va
     return true;
 }
 
+// A member name reduced to what almost always tells two names apart: its length
+// and first 8 bytes. Names of 8 bytes or less (all telemetry fields) compare in
+// full without memcmp.
+struct KeySignature {
+    const char *data;
+    size_t length;
+    uint64_t head;
+};
+
+static inline KeySignature signature_of(std::string_view key) {
+    KeySignature signature{key.data(), key.size(), 0};
+    std::memcpy(&signature.head, key.data(), key.size() < 8 ? key.size() : 8);
+    return signature;
+}
+
+static inline bool same_key(const KeySignature &a, const KeySignature &b) {
+    return a.length == b.length && a.head == b.head &&
+           (a.length <= 8 || std::memcmp(a.data + 8, b.data + 8, a.length - 8) == 0);
+}
+
 bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
     if (object->type != WEAR_JSON_OBJECT) return false;
     dom::object obj = element_of(object).get_object().value_unsafe();
-    // Records have a dozen keys: a 64-bit signature of (length, first byte, last byte)
-    // lets almost every key skip the pairwise comparison.
+    // Profiled on telemetry records (docs/benchmarks.md): a 128-bit filter over a
+    // hash of (length, head) sends ~no key to the pairwise comparison; the table
+    // is left uninitialised (it is only read below `count`).
     constexpr size_t kInline = 64;
-    std::string_view seen[kInline];
+    KeySignature seen[kInline];
     size_t count = 0;
-    uint64_t signature = 0;
+    uint64_t filter[2] = {0, 0};
     for (dom::key_value_pair field : obj) {
-        std::string_view key = field.key;
-        unsigned bit = key.empty() ? 0 : (unsigned)(key.size() * 31u + (unsigned char)key.front() * 7u + (unsigned char)key.back()) & 63u;
-        uint64_t mask = uint64_t{1} << bit;
+        KeySignature key = signature_of(field.key);
         if (count >= kInline) {
-            // Wide objects: compare against every earlier key (rare; bounded by the line limit).
+            // Wide objects: compare with every earlier name (rare; bounded by the line limit).
             for (dom::key_value_pair other : obj) {
-                if (other.key.data() == key.data()) break;
-                if (other.key == key) return true;
+                if (other.key.data() == key.data) break;
+                if (other.key == field.key) return true;
             }
             continue;
         }
-        if (signature & mask) {
+        uint64_t hash = (key.head ^ (key.length * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+        unsigned bit = (unsigned)(hash >> 57); // 0..127
+        uint64_t mask = uint64_t{1} << (bit & 63);
+        uint64_t &word = filter[bit >> 6];
+        if (word & mask) {
             for (size_t i = 0; i < count; i++) {
-                if (seen[i] == key) return true;
+                if (same_key(seen[i], key)) return true;
             }
         }
-        signature |= mask;
+        word |= mask;
         seen[count++] = key;
     }
     return false;

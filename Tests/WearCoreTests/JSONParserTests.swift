@@ -47,6 +47,10 @@ import Testing
         #expect(try #require(root(#"{"a":1,"\u0061":3}"#)).hasDuplicateKeys)
         #expect(try !#require(root(#"{"a":1,"b":{"a":2}}"#)).hasDuplicateKeys)
         #expect(try !#require(root(#"{"hr":1,"ts":2,"fw":3,"ab":4}"#)).hasDuplicateKeys)
+        #expect(try !#require(root(#"{"abcdefgh1":1,"abcdefgh2":2,"abcdefgh":3}"#)).hasDuplicateKeys)
+        #expect(try #require(root(#"{"abcdefghij":1,"x":0,"abcdefghij":2}"#)).hasDuplicateKeys)
+        #expect(try !#require(root(#"{"":1,"a":2}"#)).hasDuplicateKeys)
+        #expect(try #require(root(#"{"":1,"":2}"#)).hasDuplicateKeys)
         let wide = "{" + (0..<100).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k7\":0}"
         #expect(try #require(root(wide)).hasDuplicateKeys)
         let wideUnique = "{" + (0..<100).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
