@@ -96,6 +96,18 @@ let package = Package(
     cxxLanguageStandard: .cxx17
 )
 
+// wear-decrypt's libFuzzer target: only with WEAR_FUZZ=1 and --sanitize=fuzzer
+// (libFuzzer supplies main), so ordinary builds never see it. See fuzz/Makefile.inc.
+if Context.environment["WEAR_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "wear-decrypt-fuzz",
+        dependencies: ["WearDecrypt"],
+        path: "fuzz/wear-decrypt",
+        exclude: ["jwe.dict"],
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+}
+
 // Strict settings for every Swift target in one place.
 for target in package.targets where target.type != .system && target.name.first != "C" {
     var settings = target.swiftSettings ?? []

@@ -21,6 +21,8 @@ public struct DecryptStage: Stage {
     private let plaintextParser: JSONParser
     private var meta: [UInt8] = []
     private let line = OutputLine()
+    /// For `process(line:)` only (the runner parses envelopes itself).
+    var envelopeParser: JSONParser?
     var reloads = (succeeded: 0, failed: 0)
 
     /// Loads the key files named in `configuration` (errors exit 64, 66 or 78).
@@ -37,33 +39,39 @@ public struct DecryptStage: Stage {
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
+        switch decrypt(EnvelopeLine(bytes: record.bytes, json: record.json, jsonError: record.jsonError)) {
+        case .success(let line):
+            output.emit(line)
+            return .emitted
+        case .failure(let refusal):
+            return .reject(refusal.reason, detail: refusal.detail)
+        }
+    }
+
+    /// One envelope line to one output line (valid until the next call), or why not.
+    mutating func decrypt(_ envelope: EnvelopeLine) -> Result<UnsafeRawBufferPointer, Refusal> {
         let token: UnsafeRawBufferPointer
-        switch Envelope.token(of: record) {
+        switch Envelope.token(of: envelope) {
         case .success(let found): token = found
-        case .failure(let refusal): return .reject(refusal.reason, detail: refusal.detail)
+        case .failure(let refusal): return .failure(refusal)
         }
         let opened: JWEDecryptor.Opened
         switch decryptor.open(token) {
         case .success(let value): opened = value
-        case .failure(let failure): return .reject(.decrypt(failure.kind), detail: failure.detail)
+        case .failure(let failure): return .failure(Refusal(.decrypt(failure.kind), failure.detail))
         }
         let plaintext = Plaintext.singleLine(opened.plaintext)
-        let root: JSONValue
         switch Plaintext.check(plaintext, parser: plaintextParser, kid: UnsafeRawBufferPointer(opened.header.kid)) {
-        case .success(let value): root = value
-        case .failure(let refusal): return .reject(refusal.reason, detail: refusal.detail)
+        case .success(let root): return .success(build(plaintext, root: root, envelope: envelope))
+        case .failure(let refusal): return .failure(refusal)
         }
-        emit(plaintext, root: root, envelope: record, into: &output)
-        return .emitted
     }
 
-    /// Appends rx, sz and meta (unless the plaintext has them) to the plaintext bytes.
-    private mutating func emit(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope record: Record,
-                               into output: inout StageOutput) {
-        let envelope = record.json
-        let rx = envelope?.member("rx" as StaticString)
+    /// The plaintext bytes with rx, sz and meta appended (each unless the plaintext has it).
+    private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: EnvelopeLine) -> UnsafeRawBufferPointer {
+        let rx = envelope.json?.member("rx" as StaticString)
         let members = Plaintext.Members(plaintext, root: root)
-        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope, rx: rx, to: &meta)
+        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: &meta)
         line.begin(object: plaintext, extra: 64 + (hasMeta ? meta.count : 0))
         if !members.has("rx") {
             line.key("rx")
@@ -75,14 +83,14 @@ public struct DecryptStage: Stage {
         }
         if !members.has("sz") {
             line.key("sz")
-            line.integer(Int64(record.bytes.count))
+            line.integer(Int64(envelope.bytes.count))
         }
         if hasMeta {
             line.key("meta")
             meta.withUnsafeBytes { line.raw($0) }
         }
         line.end()
-        output.emit(line.bytes)
+        return line.bytes
     }
 
     /// SIGHUP: read the key files again; on any error keep the current keys.

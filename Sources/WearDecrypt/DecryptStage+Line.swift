@@ -1,0 +1,44 @@
+import WearCore
+
+extension DecryptStage {
+    /// What became of one line outside the runner.
+    public enum LineOutcome: Equatable, Sendable {
+        /// The output line (without newline).
+        case emitted([UInt8])
+        case rejected(RejectReason, detail: String)
+    }
+
+    /// Checks `line` as the runner does (simdjson, whole-line validation,
+    /// duplicate member names) and decrypts it: the stage's per-line work
+    /// without the I/O shell, for in-process tests and the fuzz target.
+    /// `line` is one non-blank line without its newline.
+    public mutating func process(line: some Collection<UInt8>) -> LineOutcome {
+        let bytes = Array(line)
+        let parser: JSONParser
+        if let existing = envelopeParser, existing.capacity >= bytes.count {
+            parser = existing
+        } else {
+            parser = JSONParser(capacity: max(bytes.count, 4096))
+            envelopeParser = parser
+        }
+        var padded = bytes
+        padded.append(contentsOf: repeatElement(0, count: JSONParser.padding))
+        return padded.withUnsafeBytes { raw in
+            let lineBytes = UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count])
+            let envelope: EnvelopeLine
+            switch parser.parse(padded: lineBytes) {
+            case .success(let root) where !root.isObject:
+                envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: nil)
+            case .success(let root):
+                if root.hasDuplicateKeys { return .rejected(.duplicateKey, detail: "an object member name appears twice") }
+                envelope = EnvelopeLine(bytes: lineBytes, json: root, jsonError: nil)
+            case .failure(let error):
+                envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: error)
+            }
+            switch decrypt(envelope) {
+            case .success(let output): return .emitted(Array(output))
+            case .failure(let refusal): return .rejected(refusal.reason, detail: refusal.detail)
+            }
+        }
+    }
+}

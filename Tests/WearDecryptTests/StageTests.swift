@@ -1,0 +1,84 @@
+import Testing
+import WearCore
+import WearDecrypt
+import WearJOSE
+
+/// The stage's per-line work in process (the runner's part is covered by
+/// the golden and end-to-end tests).
+@Suite struct StageTests {
+    let master = MasterKey.generate()
+
+    private func stage(_ keys: KeyRing? = nil) -> DecryptStage {
+        var configuration = DecryptConfiguration()
+        configuration.fixedNow = 42
+        return DecryptStage(configuration: configuration, keys: keys ?? KeyRing(master: master))
+    }
+
+    private func token(_ plaintext: String, kid: String = "wr-1", enc: ContentEncryption = .a256gcm) -> String {
+        JWE.seal(Array(plaintext.utf8), kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc)
+    }
+
+    private func run(_ line: String, _ stage: inout DecryptStage) -> DecryptStage.LineOutcome {
+        stage.process(line: Array(line.utf8))
+    }
+
+    @Test(arguments: [
+        (#"{"jwe":"TOKEN","rx":7}"#, #"{"dev":"wr-1","hr":70,"rx":7,"sz":SZ}"#),
+        (#"{"jwe":"TOKEN"}"#, #"{"dev":"wr-1","hr":70,"rx":42,"sz":SZ}"#),
+        (#"TOKEN"#, #"{"dev":"wr-1","hr":70,"rx":42,"sz":SZ}"#),
+        (#"{"src":"a","jwe":"TOKEN","rx":7,"n":[1,{"x":null}]}"#, #"{"dev":"wr-1","hr":70,"rx":7,"sz":SZ,"meta":{"src":"a","n":[1,{"x":null}]}}"#),
+        (#"{"jwe":"TOKEN","rx":"late","dev":"spoofed"}"#, #"{"dev":"wr-1","hr":70,"rx":42,"sz":SZ,"meta":{"rx":"late","dev":"spoofed"}}"#),
+    ])
+    func appendsRxSzAndMetaToThePlaintextBytes(_ template: String, _ expected: String) {
+        var stage = stage()
+        let line = template.replacingOccurrences(of: "TOKEN", with: token(#"{"dev":"wr-1","hr":70}"#))
+        let want = expected.replacingOccurrences(of: "SZ", with: String(line.utf8.count))
+        #expect(run(line, &stage) == .emitted(Array(want.utf8)))
+    }
+
+    @Test func plaintextMembersWinOverTheStagesOwn() {
+        var stage = stage()
+        let line = #"{"jwe":"\#(token(#"{"dev":"wr-1","rx":1,"sz":2,"meta":3}"#))","rx":9,"src":"x"}"#
+        #expect(run(line, &stage) == .emitted(Array(#"{"dev":"wr-1","rx":1,"sz":2,"meta":3}"#.utf8)))
+    }
+
+    @Test(arguments: [
+        (#"{"jwe":1}"#, "bad_jwe"), (#"{"x":1}"#, "bad_jwe"), ("[1]", "not_object"), ("{", "bad_json"),
+        ("a.b.c.d.e", "bad_jwe"), (#"{"a":1,"a":2}"#, "duplicate_key"),
+    ])
+    func rejectsLinesWithoutAUsableToken(_ line: String, _ reason: String) {
+        var stage = stage()
+        guard case .rejected(let got, _) = run(line, &stage) else {
+            Issue.record("emitted \(line)")
+            return
+        }
+        #expect(got.code == reason)
+    }
+
+    @Test func rejectsAPlaintextWhoseDevIsNotTheKid() {
+        var stage = stage()
+        #expect(run(token(#"{"dev":"wr-2"}"#), &stage)
+                == .rejected(.devMismatch, detail: #"plaintext dev "wr-2" differs from the header kid "wr-1""#))
+    }
+
+    @Test func decryptsA128GCMWithTheFirstSixteenDerivedBytes() {
+        var stage = stage()
+        #expect(run(token(#"{"dev":"wr-1"}"#, enc: .a128gcm), &stage) != .rejected(.authFailed, detail: "authentication tag did not verify"))
+        guard case .emitted = run(token(#"{"dev":"wr-1"}"#, enc: .a128gcm), &stage) else {
+            Issue.record("A128GCM token not opened")
+            return
+        }
+    }
+
+    @Test func reloadKeepsTheKeysWhenTheFilesAreInvalid() {
+        var configuration = DecryptConfiguration(keysPath: "/nonexistent/keys.json")
+        configuration.fixedNow = 42
+        var stage = DecryptStage(configuration: configuration, keys: KeyRing(master: master))
+        #expect(throws: StageFailure.self) { try stage.reload() }
+        guard case .emitted = run(token(#"{"dev":"wr-1"}"#), &stage) else {
+            Issue.record("the old keys were dropped")
+            return
+        }
+        #expect(stage.metrics().contains { $0.name == "wear_decrypt_key_reloads_total" && $0.samples.contains { $0.value == 1 } })
+    }
+}
