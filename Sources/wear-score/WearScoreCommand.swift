@@ -8,20 +8,10 @@ struct WearScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wear-score",
         abstract: "Score each device's telemetry stream for anomalies.",
-        discussion: """
-            Per-device scoring is not built yet: for now every valid record passes through unchanged.
-
-            Reads newline-delimited JSON records from standard input (or --input)
-            and writes them to standard output. Lines that are not JSON objects,
-            have duplicate member names or exceed --max-line-bytes are rejected
-            (see --rejects); the summary line on stderr at exit gives the counts.
-
-            Exit status: 0 ok, 64 bad usage, 66 input or config file missing,
-            74 I/O error or closed output, 78 invalid config.
-
-            Examples:
-              wear-filter < telemetry.ndjson | wear-score --metrics-file /var/lib/node_exporter/wear-score.prom
-            """,
+        discussion: StageHelp.discussion(
+            "Per-device scoring is not built yet: for now every valid record passes through unchanged.",
+            examples: ["wear-filter < telemetry.ndjson | wear-score --metrics-file /var/lib/node_exporter/wear-score.prom"]
+        ),
         version: WearVersion.current
     )
 
