@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import WearTesting
+
+/// Exit statuses (sysexits) and the one error line a person can act on,
+/// for every identity stage. A bad record never changes the status.
+@Suite struct ExitStatusTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        /// The exact first line of stderr, with `STAGE` for the binary's name.
+        let firstLine: String
+        var testDescription: String { arguments.joined(separator: " ") + " exits \(status)" }
+    }
+
+    static let cases = [
+        Case(arguments: ["--input", "/nonexistent"], status: 66,
+             firstLine: "STAGE: error: cannot open input /nonexistent: No such file or directory"),
+        Case(arguments: ["--rejects", "/nonexistent/dir/x"], status: 74,
+             firstLine: "STAGE: error: cannot open rejects file /nonexistent/dir/x: No such file or directory"),
+        Case(arguments: ["--input", "/"], status: 74, firstLine: "STAGE: error: reading input: Is a directory"),
+        Case(arguments: ["--max-line-bytes", "banana"], status: 64,
+             firstLine: "Error: The value 'banana' is invalid for '--max-line-bytes <size>'"),
+        Case(arguments: ["--max-line-bytes", "8"], status: 64,
+             firstLine: "Error: --max-line-bytes must be at least 16 bytes, found 8"),
+        Case(arguments: ["--metrics-interval", "0s"], status: 64, firstLine: "Error: --metrics-interval must be at least 10ms"),
+        Case(arguments: ["--metrics-interval", "soon"], status: 64,
+             firstLine: "Error: The value 'soon' is invalid for '--metrics-interval <duration>'"),
+    ]
+
+    @Test(arguments: identityStages, cases)
+    func exitsWithTheDocumentedStatusAndOneErrorLine(_ stage: String, _ testCase: Case) throws {
+        let result = try ProcessRun.run(try Binaries.url(of: stage), testCase.arguments,
+                                        input: Data((Telemetry.record(1) + "\n").utf8))
+        #expect(result.status == testCase.status, "stderr:\n\(result.stderrText)")
+        #expect(result.stdout.isEmpty, "stdout: \(result.stdoutText)")
+        let lines = result.stderrText.split(separator: "\n").map(String.init)
+        #expect(lines.first == testCase.firstLine.replacingOccurrences(of: "STAGE", with: stage))
+        #expect(lines.filter { $0.contains("error") || $0.hasPrefix("Error:") }.count == 1, "\(lines)")
+    }
+
+    @Test(arguments: identityStages)
+    func badRecordsNeverChangeTheExitStatus(_ stage: String) throws {
+        let scratch = try TemporaryDirectory()
+        let input = ["not json", "[1]", #"{"a":1,"a":2}"#, "{\"bad\u{1}\":1}", Telemetry.record(7)].joined(separator: "\n")
+        let result = try ProcessRun.run(try Binaries.url(of: stage), ["--rejects", scratch.file("rejects").path],
+                                        input: Data(input.utf8))
+        #expect(result.status == 0)
+        #expect(result.stdoutLines == [Telemetry.record(7)])
+        let rejects = try Data(contentsOf: scratch.file("rejects"))
+        expectBalancedLedger(stage, result, rejects: rejects)
+        #expect(try LedgerSummary.parse(stderr: result.stderrText, stage: stage).rejected == 4)
+    }
+}
