@@ -7,14 +7,19 @@ import Glibc
 /// it returns nil; at end of input `finish()` yields a last line without a
 /// final newline. `\r\n` is accepted, blank lines (only spaces, tabs, `\r`) are
 /// skipped but counted in line numbers. A line over `maxLineBytes` becomes one
-/// `.oversized` event and the framer skips to the next newline without
-/// keeping the rest: memory stays below `maxLineBytes + 2 * blockSize`.
+/// `.oversized` event carrying its first min(length, 4096) bytes, and the
+/// framer skips to the next newline without keeping the rest: memory stays
+/// below `max(maxLineBytes, 4096) + 2 * blockSize`.
 public final class LineFramer {
     /// How much of an oversized line is kept for the reject record.
     public static let oversizePrefixBytes = 4096
 
     public let maxLineBytes: Int
     public let blockSize: Int
+    /// A partial line longer than this is given up on before its newline
+    /// arrives; at least `oversizePrefixBytes`, so the kept prefix does not
+    /// depend on how the input was chunked.
+    private let giveUpBytes: Int
     private let maxCapacity: Int
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
@@ -33,7 +38,8 @@ public final class LineFramer {
         precondition(maxLineBytes > 0 && blockSize > 0)
         self.maxLineBytes = maxLineBytes
         self.blockSize = blockSize
-        self.maxCapacity = maxLineBytes + 2 + blockSize
+        self.giveUpBytes = max(maxLineBytes + 1, Self.oversizePrefixBytes)
+        self.maxCapacity = giveUpBytes + 1 + blockSize
         self.capacity = min(maxCapacity, 2 * blockSize)
         self.storage = Self.allocate(capacity)
     }
@@ -48,7 +54,7 @@ public final class LineFramer {
     }
 
     /// Bytes allocated for the buffer (without padding): bounded by
-    /// `maxLineBytes + 2 + 2 * blockSize` whatever the input.
+    /// `max(maxLineBytes + 1, 4096) + 1 + 2 * blockSize` whatever the input.
     public var allocatedBytes: Int { capacity }
 
     /// Bytes buffered that are not yet part of a yielded line.
@@ -109,7 +115,7 @@ public final class LineFramer {
             }
             guard let newline = findNewline() else {
                 scanFrom = end
-                if end - start > maxLineBytes + 1 {
+                if end - start > giveUpBytes {
                     return beginDiscarding()
                 }
                 return nil

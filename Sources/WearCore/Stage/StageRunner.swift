@@ -22,6 +22,8 @@ public struct StageRunner<S: Stage> {
     private let writer: FileDescriptorWriter
     private var output: StageOutput
     private var metricsDeadline: ContinuousClock.Instant?
+    /// Set when writing the metrics file failed: reported once, not retried at exit.
+    private var metricsFailed = false
 
     public init(stage: S, options: RunnerOptions, logger: Logger) {
         self.stage = stage
@@ -59,7 +61,11 @@ public struct StageRunner<S: Stage> {
         }
         if options.metricsPath != nil {
             metricsDeadline = .now + options.metricsInterval
-            try writeMetrics()
+            // A metrics path that cannot be written is a setup error: fail at once.
+            do { try writeMetrics() } catch {
+                metricsFailed = true
+                throw error
+            }
         }
         while true {
             let signals = wear_signals_take()
@@ -68,6 +74,7 @@ public struct StageRunner<S: Stage> {
             }
             if signals & UInt32(WEAR_SIGNAL_TERMINATE) != 0 {
                 noteUnfinishedLine()
+                try flush()
                 return
             }
             let space = framer.writableSpace()
@@ -88,6 +95,7 @@ public struct StageRunner<S: Stage> {
                 }
                 stage.finish(into: &output)
                 try checkOutput()
+                try flush()
                 return
             case .interrupted, .timedOut:
                 break
@@ -95,7 +103,7 @@ public struct StageRunner<S: Stage> {
             if let deadline = metricsDeadline, ContinuousClock.now >= deadline {
                 metricsDeadline = deadline + options.metricsInterval
                 try flush()
-                try writeMetrics()
+                writeMetricsDuringRun()
             }
         }
     }
@@ -125,7 +133,7 @@ public struct StageRunner<S: Stage> {
                 if S.acceptsNonJSONLines {
                     record = Record(line: line, json: nil, jsonError: nil)
                 } else {
-                    return try reject(.notObject, detail: "expected a JSON object, found a JSON \(root.kind)", line: line)
+                    return try reject(.notObject, detail: "expected a JSON object, found \(root.kind.article)", line: line)
                 }
             } else if root.hasDuplicateKeys {
                 return try reject(.duplicateKey, detail: "an object member name appears twice", line: line)
@@ -139,24 +147,27 @@ public struct StageRunner<S: Stage> {
                 return try reject(error.kind == .utf8 ? .badUTF8 : .badJSON, detail: error.description, line: line)
             }
         }
-        let verdict = stage.process(record, into: &output)
-        try checkOutput()
-        switch verdict {
+        // A record the stage emitted counts as out even when its write fails
+        // (the reader went away): the ledger balances on every exit path.
+        switch stage.process(record, into: &output) {
         case .pass:
             if options.atomicLines, line.bytes.count + 1 > FileDescriptorWriter.atomicLimit {
-                return try refuseLongLine(line)
+                try refuseLongLine(line)
+            } else {
+                ledger.countOut()
+                do { try writer.appendLine(line.bytes) } catch { throw StageFailure.output(error) }
             }
-            do { try writer.appendLine(line.bytes) } catch { throw StageFailure.output(error) }
-            ledger.countOut()
         case .emitted:
             if output.refusedLongLine {
                 output.refusedLongLine = false
-                return try refuseLongLine(line)
+                try refuseLongLine(line)
+            } else {
+                ledger.countOut()
             }
-            ledger.countOut()
         case .reject(let reason, let detail):
             try reject(reason, detail: detail, line: line)
         }
+        try checkOutput()
     }
 
     private mutating func refuseLongLine(_ line: Line) throws(StageFailure) {
@@ -209,13 +220,26 @@ public struct StageRunner<S: Stage> {
         } catch {
             logger.error("persisting state failed: \(error)")
         }
-        if options.metricsPath != nil {
+        if options.metricsPath != nil, !metricsFailed {
             do { try writeMetrics() } catch { logger.error("\(error.message)") }
         }
         if let suppressed = rejects?.suppressedWarnings, suppressed > 0 {
             logger.notice("\(suppressed) reject warnings were rate-limited; --rejects FILE keeps every one")
         }
         logger.info("\(ledger.summary)")
+    }
+
+    /// Metrics are not the data path: once running, a failed write (disk
+    /// full, directory removed) is logged once and retried at the next
+    /// interval, and the stage goes on.
+    private mutating func writeMetricsDuringRun() {
+        do {
+            try writeMetrics()
+            metricsFailed = false
+        } catch {
+            if !metricsFailed { logger.error("\(error.message); retrying every --metrics-interval") }
+            metricsFailed = true
+        }
     }
 
     private func writeMetrics() throws(StageFailure) {
