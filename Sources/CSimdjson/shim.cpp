@@ -181,6 +181,34 @@ static inline bool same_key(const KeySignature &a, const KeySignature &b) {
            (a.length <= 8 || std::memcmp(a.data + 8, b.data + 8, a.length - 8) == 0);
 }
 
+static bool nested_has_duplicate_keys(dom::element element);
+
+// Objects inside a record (rare in telemetry): pairwise comparison, small frames,
+// so recursion to simdjson's depth limit (1024) stays well inside any stack.
+static bool object_has_duplicate_names(dom::object obj) {
+    for (auto member = obj.begin(); member != obj.end(); ++member) {
+        for (auto other = obj.begin(); other != member; ++other) {
+            if (other.key() == member.key()) return true;
+        }
+        if (nested_has_duplicate_keys(member.value())) return true;
+    }
+    return false;
+}
+
+static bool nested_has_duplicate_keys(dom::element element) {
+    switch (element.type()) {
+    case dom::element_type::OBJECT:
+        return object_has_duplicate_names(element.get_object().value_unsafe());
+    case dom::element_type::ARRAY:
+        for (dom::element item : element.get_array().value_unsafe()) {
+            if (nested_has_duplicate_keys(item)) return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
 bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
     if (object->type != WEAR_JSON_OBJECT) return false;
     dom::object obj = element_of(object).get_object().value_unsafe();
@@ -194,6 +222,10 @@ bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
     for (auto member = obj.begin(); member != obj.end(); ++member) {
         std::string_view name = member.key();
         KeySignature key = signature_of(name);
+        dom::element value = member.value();
+        if (value.is_object() || value.is_array()) {
+            if (nested_has_duplicate_keys(value)) return true;
+        }
         if (count >= kInline) {
             // Wide objects: compare with every earlier name (rare; bounded by the line limit).
             for (auto other = obj.begin(); other != member; ++other) {

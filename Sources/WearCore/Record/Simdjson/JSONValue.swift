@@ -14,6 +14,18 @@ public struct JSONValue {
     /// The JSON type of a value; numbers keep their parsed representation.
     public enum Kind: Sendable, Equatable {
         case null, bool, int, uint, double, string, array, object
+
+        /// The JSON name with its article, for messages: "a number", "an array".
+        public var article: String {
+            switch self {
+            case .null: "null"
+            case .bool: "a boolean"
+            case .int, .uint, .double: "a number"
+            case .string: "a string"
+            case .array: "an array"
+            case .object: "an object"
+            }
+        }
     }
 
     public var kind: Kind {
@@ -124,8 +136,9 @@ public struct JSONValue {
         return found ? JSONValue(raw: out) : nil
     }
 
-    /// True when an object has two members with the same name (a parser
-    /// differential: different readers would see different values).
+    /// True when an object, or an object nested in it, has two members with
+    /// the same name (a parser differential: different readers would see
+    /// different values).
     public var hasDuplicateKeys: Bool {
         withUnsafePointer(to: raw) { wear_json_object_has_duplicate_keys($0) }
     }
