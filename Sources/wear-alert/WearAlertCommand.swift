@@ -5,6 +5,8 @@ import WearAlert
 
 @main
 struct WearAlertCommand: ParsableCommand {
+    static func main() { wearMain() }
+
     static let configuration = CommandConfiguration(
         commandName: "wear-alert",
         abstract: "Turn anomalous records into anonymised alert posts.",

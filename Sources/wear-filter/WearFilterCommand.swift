@@ -5,6 +5,8 @@ import WearFilter
 
 @main
 struct WearFilterCommand: ParsableCommand {
+    static func main() { wearMain() }
+
     static let configuration = CommandConfiguration(
         commandName: "wear-filter",
         abstract: "Pre-filter telemetry with rules: drop, tag or keep records.",

@@ -5,6 +5,8 @@ import WearScore
 
 @main
 struct WearScoreCommand: ParsableCommand {
+    static func main() { wearMain() }
+
     static let configuration = CommandConfiguration(
         commandName: "wear-score",
         abstract: "Score each device's telemetry stream for anomalies.",

@@ -6,6 +6,8 @@ import WearTools
 
 @main
 struct WearCommand: ParsableCommand {
+    static func main() { wearMain() }
+
     static let configuration = CommandConfiguration(
         commandName: "wear",
         abstract: "Operator tool for the wear pipeline: keys, sealing, fleet simulation, evaluation.",
