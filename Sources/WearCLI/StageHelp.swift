@@ -1,7 +1,9 @@
 /// The parts of every stage's `--help` that describe the shared runtime,
 /// written once (docs/runtime.md has the long form).
 public enum StageHelp {
-    /// A stage's discussion: what it does, the runtime's contract, its examples.
+    /// A stage's discussion: what it does, the runtime's contract, its
+    /// examples (each line under 76 columns so help never wraps a command;
+    /// continue long ones with a trailing `\\` and a new line).
     public static func discussion(_ summary: String, examples: [String]) -> String {
         """
         \(summary)
@@ -16,7 +18,7 @@ public enum StageHelp {
         74 I/O error or closed output, 78 invalid config.
 
         Examples:
-        \(examples.map { "  " + $0 }.joined(separator: "\n"))
+        \(examples.flatMap { $0.split(separator: "\n") }.map { "  " + $0 }.joined(separator: "\n"))
         """
     }
 }

@@ -12,7 +12,7 @@ struct WearAlertCommand: ParsableCommand {
         abstract: "Turn anomalous records into anonymised alert posts.",
         discussion: StageHelp.discussion(
             "Incidents, budgets and the X sink are not built yet: for now every valid record passes through unchanged.",
-            examples: ["wear-score < scored.ndjson | wear-alert --rejects alert-rejects.ndjson"]
+            examples: ["wear-score < telemetry.ndjson | wear-alert --rejects alert.rejects"]
         ),
         version: WearVersion.current
     )

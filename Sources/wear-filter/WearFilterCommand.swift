@@ -12,7 +12,7 @@ struct WearFilterCommand: ParsableCommand {
         abstract: "Pre-filter telemetry with rules: drop, tag or keep records.",
         discussion: StageHelp.discussion(
             "The rule language (pipelines/rules/default.rules) is not built yet: for now every valid record passes through unchanged.",
-            examples: ["wear sim --plain --devices 10 --duration 1m | wear-filter --rejects rejects.ndjson"]
+            examples: ["wear sim --plain --devices 10 --duration 1m \\\n  | wear-filter --rejects filter.rejects"]
         ),
         version: WearVersion.current
     )

@@ -12,7 +12,7 @@ struct WearScoreCommand: ParsableCommand {
         abstract: "Score each device's telemetry stream for anomalies.",
         discussion: StageHelp.discussion(
             "Per-device scoring is not built yet: for now every valid record passes through unchanged.",
-            examples: ["wear-filter < telemetry.ndjson | wear-score --metrics-file /var/lib/node_exporter/wear-score.prom"]
+            examples: ["wear-filter < telemetry.ndjson \\\n  | wear-score --metrics-file /run/wear/score.prom"]
         ),
         version: WearVersion.current
     )
