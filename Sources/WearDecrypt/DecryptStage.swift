@@ -74,7 +74,7 @@ public struct DecryptStage: Stage {
         let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: &meta)
         line.begin(object: plaintext, extra: 64 + (hasMeta ? meta.count : 0))
         if !members.has("rx") {
-            line.key("rx")
+            line.key(#","rx":"#)
             switch Envelope.receiveTime(rx) {
             case .milliseconds(let value): line.integer(value)
             case .fractional(let value): line.number(value)
@@ -82,11 +82,11 @@ public struct DecryptStage: Stage {
             }
         }
         if !members.has("sz") {
-            line.key("sz")
+            line.key(#","sz":"#)
             line.integer(Int64(envelope.bytes.count))
         }
         if hasMeta {
-            line.key("meta")
+            line.key(#","meta":"#)
             meta.withUnsafeBytes { line.raw($0) }
         }
         line.end()

@@ -32,15 +32,13 @@ final class OutputLine {
         append(UnsafeRawBufferPointer(rebasing: object[0..<max(last + 1, 0)]))
     }
 
-    /// `,"name":` (the name is a plain ASCII literal, written as is).
+    /// `,"name":`; `member` is the literal `,"name":` (its comma is left
+    /// out after an empty object's `{`).
     @inline(__always)
-    func key(_ name: StaticString) {
-        if needsComma { byte(UInt8(ascii: ",")) }
+    func key(_ member: StaticString) {
+        let text = UnsafeRawBufferPointer(start: member.utf8Start, count: member.utf8CodeUnitCount)
+        append(needsComma ? text : UnsafeRawBufferPointer(rebasing: text.dropFirst()))
         needsComma = true
-        byte(UInt8(ascii: "\""))
-        append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        byte(UInt8(ascii: "\""))
-        byte(UInt8(ascii: ":"))
     }
 
     /// A decimal integer, written straight into the buffer.

@@ -38,8 +38,9 @@ best_of() {
     for _ in $(seq "$RUNS"); do
         local start end elapsed times
         start=$(date +%s%N)
-        times=$( { /usr/bin/time -f "%U %S" taskset -c "$CPU" "$@" < "$INPUT" > "$output" 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$WORK/time" -f "%U %S" taskset -c "$CPU" "$@" < "$INPUT" > "$output" 2>/dev/null
         end=$(date +%s%N)
+        times=$(tail -1 "$WORK/time")
         elapsed=$(( (end - start) / 1000 ))
         if [ -z "$best" ] || [ "$elapsed" -lt "$best" ]; then
             best=$elapsed

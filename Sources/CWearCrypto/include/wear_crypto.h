@@ -1,7 +1,8 @@
 #ifndef WEAR_CRYPTO_H
 #define WEAR_CRYPTO_H
-// AES-GCM through OpenSSL's libcrypto EVP API, for wear-decrypt's hot path.
-// Only Sources/WearJOSE/Decrypt/AESGCMCipher.swift imports this module.
+// AES-GCM through OpenSSL's libcrypto EVP API, and a fast strict base64url
+// decoder, for wear-decrypt's hot path. Only Sources/WearJOSE/Decrypt/
+// AESGCMCipher.swift and Sources/WearJOSE/Format/Base64URL.swift import it.
 //
 // One wear_gcm per device key: the key schedule is computed once and each
 // open/seal only sets the IV, so no allocation happens per record (unlike
@@ -35,6 +36,13 @@ int wear_gcm_open(wear_gcm *gcm, const uint8_t *iv, const uint8_t *aad, size_t a
 /// (A sealing context.) Encrypts data[0..<len] in place and writes the 16-byte tag; 1 on success.
 int wear_gcm_seal(wear_gcm *gcm, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
                   uint8_t *data, size_t len, uint8_t *tag);
+
+/// Strict base64url (no padding, canonical trailing bits) of in[0..<len]
+/// into out, which has room for capacity bytes: the decoded length, or -1
+/// if in is not strict base64url or out is too small. AVX2 is used where
+/// available and while 32 bytes of out are free (write 8 bytes of slack
+/// beyond the decoded length for it to cover everything).
+long wear_base64url_decode(const uint8_t *in, size_t len, uint8_t *out, size_t capacity);
 
 #ifdef __cplusplus
 }

@@ -101,7 +101,7 @@ public final class JWEDecryptor {
             return .failure(diagnose(token, else: "ciphertext is not base64url (impossible length)"))
         }
         reserve(size + JSONParser.padding)
-        guard let base = buffer.baseAddress, Base64URL.decode(ciphertext, into: base) != nil else {
+        guard let base = buffer.baseAddress, Base64URL.decode(ciphertext, into: base, capacity: buffer.count) == size else {
             return .failure(diagnose(token, else: "ciphertext is not base64url"))
         }
         let data = UnsafeMutableRawBufferPointer(start: base, count: size)

@@ -1,3 +1,5 @@
+import CWearCrypto
+
 /// Base64url (RFC 4648 §5) as JOSE uses it: URL alphabet, no padding.
 ///
 /// `decode(_:into:)` is the strict, allocation-free decoder of the hot path:
@@ -52,6 +54,19 @@ public enum Base64URL {
             break
         }
         return bad & invalid == 0 ? count : nil
+    }
+
+    /// The same strict decoding, for long parts (the ciphertext): 32
+    /// characters per step with AVX2 where the CPU has it, in C. `output`
+    /// has room for `capacity` bytes; give 32 bytes more than the decoded
+    /// size for the vector steps to cover everything. Nil if `text` is not
+    /// strict base64url or does not fit.
+    @inline(__always)
+    public static func decode(_ text: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer, capacity: Int) -> Int? {
+        guard let input = text.baseAddress else { return decodedCount(0) }
+        let written = wear_base64url_decode(input.assumingMemoryBound(to: UInt8.self), text.count,
+                                            output.assumingMemoryBound(to: UInt8.self), capacity)
+        return written < 0 ? nil : written
     }
 
     /// Strict decoding into a new array (off the hot path).
