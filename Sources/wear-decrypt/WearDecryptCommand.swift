@@ -5,6 +5,8 @@ import WearDecrypt
 
 @main
 struct WearDecryptCommand: ParsableCommand {
+    static func main() { wearMain() }
+
     static let configuration = CommandConfiguration(
         commandName: "wear-decrypt",
         abstract: "Authenticate and decrypt JWE telemetry envelopes.",
@@ -34,9 +36,12 @@ struct WearDecryptCommand: ParsableCommand {
 
             Examples:
               wear-decrypt --master-key /etc/wear/master.key < envelopes.ndjson
-              wear sim --devices 100 --duration 1m | wear-decrypt --keys keys.json --rejects rejects.ndjson
-              wear-decrypt --master-key master.key --atomic-lines --input /run/wear/in.fifo >> /run/wear/out.fifo
-              wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson   # reproducible replay
+              wear sim --devices 100 --duration 1m --master-key master.key \\
+                | wear-decrypt --master-key master.key --rejects decrypt.rejects
+              wear-decrypt --keys keys.json --master-key master.key \\
+                --atomic-lines --input /run/wear/in.fifo >> /run/wear/out.fifo
+              # a reproducible replay: rx from the capture, else this fixed time
+              wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson
             """,
         version: WearVersion.current
     )

@@ -124,14 +124,4 @@ import WearTesting
             #expect(metrics.contains(line), "\(line)")
         }
     }
-
-    @Test func helpMatchesItsSnapshot() throws {
-        let result = try ProcessRun.run(try Binaries.url(of: "wear-decrypt"), ["--help"])
-        #expect(result.status == 0)
-        let snapshot = GoldenFixtures.root.appendingPathComponent("wear-decrypt-snapshots/help.txt")
-        if ProcessInfo.processInfo.environment["WEAR_UPDATE_GOLDEN"] == "1" {
-            try result.stdout.write(to: snapshot)
-        }
-        #expect(result.stdoutText == (try String(contentsOf: snapshot, encoding: .utf8)))
-    }
 }
