@@ -37,6 +37,39 @@ import Testing
         }
     }
 
+    /// The hot path calls OpenSSL's provider directly; the EVP path must
+    /// give the same plaintexts and refuse the same tampering.
+    @Test(arguments: ContentEncryption.allCases)
+    func theDirectProviderPathAgreesWithEVP(_ enc: ContentEncryption) throws {
+        let key = master.deviceKey(for: "wr-1", enc: enc)
+        let direct = try #require(AESGCMCipher(key: key, mode: .open))
+        let evp = try #require(AESGCMCipher(key: key, mode: .openThroughEVP))
+        let sealer = try #require(AESGCMCipher(key: key, mode: .seal))
+        #expect(direct.opensDirectly)  // OpenSSL 3's default provider (Debian 12)
+        #expect(!evp.opensDirectly)
+        for length in [0, 1, 16, 31, 190, 4000] {
+            let plaintext = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            let iv = (0..<12).map { UInt8($0 * 3 + length % 5) }
+            let aad = Array("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0".utf8)
+            let sealed = try #require(sealer.seal(plaintext, iv: iv, aad: aad))
+            for cipher in [direct, evp] {
+                for tamper in [nil, 0, 11] as [Int?] {
+                    var data = sealed.ciphertext, tag = sealed.tag
+                    if let tamper { tag[tamper] ^= 1 }
+                    let opened = iv.withUnsafeBytes { iv in
+                        aad.withUnsafeBytes { aad in
+                            tag.withUnsafeBytes { tag in
+                                data.withUnsafeMutableBytes { cipher.open(iv: iv.baseAddress!, aad: aad, data: $0, tag: tag.baseAddress!) }
+                            }
+                        }
+                    }
+                    #expect(opened == (tamper == nil), "length \(length), tamper \(String(describing: tamper))")
+                    if tamper == nil { #expect(data == plaintext) }
+                }
+            }
+        }
+    }
+
     /// Every single-character change to a valid token: both paths refuse it
     /// (or, for a change that decodes the same, accept it) for the same reason.
     @Test func bothPathsRefuseEveryMutationForTheSameReason() throws {

@@ -7,6 +7,7 @@
 // One wear_gcm per device key: the key schedule is computed once and each
 // open/seal only sets the IV, so no allocation happens per record (unlike
 // swift-crypto's AES.GCM.open, which builds a new AEAD context per call).
+// See wear_crypto.c for the direct provider path used to open.
 // A wear_gcm is not thread-safe: use one per thread.
 #include <stddef.h>
 #include <stdint.h>
@@ -20,10 +21,15 @@ extern "C" {
 
 typedef struct wear_gcm wear_gcm;
 
-/// A context for key[0..<key_len] (16 or 32 bytes) that opens (seal == 0) or
-/// seals (seal == 1); NULL on a bad length or out of memory. The caller may
-/// wipe its copy of the key afterwards.
-wear_gcm *wear_gcm_new(const uint8_t *key, size_t key_len, int seal);
+/// What a context does: open through the provider's functions directly
+/// (EVP if they cannot be found), open through EVP, or seal (EVP).
+enum { WEAR_GCM_OPEN = 0, WEAR_GCM_SEAL = 1, WEAR_GCM_OPEN_EVP = 2 };
+
+/// A context for key[0..<key_len] (16 or 32 bytes) for `mode`; NULL on a bad
+/// length or out of memory. The caller may wipe its copy of the key afterwards.
+wear_gcm *wear_gcm_new(const uint8_t *key, size_t key_len, int mode);
+/// 1 when an opening context calls the provider directly, 0 when it uses EVP.
+int wear_gcm_is_direct(const wear_gcm *gcm);
 /// Frees the context and wipes its key schedule.
 void wear_gcm_free(wear_gcm *gcm);
 

@@ -9,13 +9,37 @@ import CWearCrypto
 public final class AESGCMCipher {
     private let context: OpaquePointer
 
-    /// An opening (`sealing == false`) or sealing context for `key`; nil only
-    /// if libcrypto fails (out of memory, AES-GCM unavailable).
-    public init?(key: DeviceKey, sealing: Bool = false) {
-        let made = key.bytes.withUnsafeBufferPointer { wear_gcm_new($0.baseAddress, $0.count, sealing ? 1 : 0) }
+    /// How a context talks to libcrypto.
+    public enum Mode: Sendable {
+        /// Open through the default provider's AES-GCM functions directly
+        /// (EVP when they cannot be found): the hot path.
+        case open
+        /// Open through the EVP API (tests compare the two).
+        case openThroughEVP
+        /// Seal through the EVP API (tests, the fuzz target).
+        case seal
+    }
+
+    /// A context for `key`; nil only if libcrypto fails (out of memory,
+    /// AES-GCM unavailable).
+    public init?(key: DeviceKey, mode: Mode = .open) {
+        let code = switch mode {
+        case .open: Int32(WEAR_GCM_OPEN)
+        case .openThroughEVP: Int32(WEAR_GCM_OPEN_EVP)
+        case .seal: Int32(WEAR_GCM_SEAL)
+        }
+        let made = key.bytes.withUnsafeBufferPointer { wear_gcm_new($0.baseAddress, $0.count, code) }
         guard let made else { return nil }
         context = made
     }
+
+    /// A sealing context (`mode: .seal`).
+    public convenience init?(key: DeviceKey, sealing: Bool) {
+        self.init(key: key, mode: sealing ? .seal : .open)
+    }
+
+    /// True when opening calls the provider directly rather than through EVP.
+    public var opensDirectly: Bool { wear_gcm_is_direct(context) == 1 }
 
     deinit {
         wear_gcm_free(context)
