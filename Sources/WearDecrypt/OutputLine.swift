@@ -41,25 +41,58 @@ final class OutputLine {
         needsComma = true
     }
 
-    /// A decimal integer, written straight into the buffer.
+    /// A decimal integer, written straight into the buffer: two digits per
+    /// step from a pair table, and numbers of more than eight digits (every
+    /// `rx`) as two independent halves.
     func integer(_ value: Int64) {
+        if count + 21 > buffer.count { reserve(count + 21) }
         if value < 0 { byte(UInt8(ascii: "-")) }
-        var rest = value.magnitude
+        let magnitude = value.magnitude
+        if magnitude < 100_000_000 {
+            count += Self.writeDigits(magnitude, to: buffer, at: count, width: Self.digitCount(magnitude))
+        } else {
+            let high = magnitude / 100_000_000, low = magnitude % 100_000_000
+            let highDigits = Self.digitCount(high)
+            count += Self.writeDigits(high, to: buffer, at: count, width: highDigits)
+            count += Self.writeDigits(low, to: buffer, at: count, width: 8)
+        }
+    }
+
+    private static func digitCount(_ value: UInt64) -> Int {
         var digits = 1
         var limit: UInt64 = 10
-        while digits < 20, rest >= limit {
+        while digits < 20, value >= limit {
             digits += 1
-            limit = limit &* 10
+            limit &*= 10
         }
-        if count + digits > buffer.count { reserve(count + digits) }
-        var position = count + digits
-        repeat {
-            position -= 1
-            buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest > 0
-        count += digits
+        return digits
     }
+
+    /// Writes `value` as exactly `width` digits (zero-padded) at `offset`; returns `width`.
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, to buffer: UnsafeMutableRawBufferPointer, at offset: Int, width: Int) -> Int {
+        var rest = value
+        var position = offset + width
+        while position - offset >= 2 {
+            let pair = Int(rest % 100) &* 2
+            rest /= 100
+            position -= 2
+            buffer[position] = digitPairs[pair]
+            buffer[position + 1] = digitPairs[pair + 1]
+        }
+        if position > offset { buffer[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10) }
+        return width
+    }
+
+    /// "00", "01", ... "99".
+    private nonisolated(unsafe) static let digitPairs: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 200)
+        for number in 0..<100 {
+            table[2 * number] = UInt8(ascii: "0") + UInt8(number / 10)
+            table[2 * number + 1] = UInt8(ascii: "0") + UInt8(number % 10)
+        }
+        return UnsafePointer(table)
+    }()
 
     func number(_ value: Double) {
         var text: [UInt8] = []
