@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release
 
-.PHONY: help deps build release test bench demo fuzz-decrypt clean
+.PHONY: help deps build release test bench demo clean
 
 help:
 	@echo "make deps     install system packages (Debian; apt-get as root or via sudo)"
@@ -10,7 +10,7 @@ help:
 	@echo "make test     deps + build + the whole test suite (what CI runs)"
 	@echo "make demo     deps + release build + the demo pipeline with labelled attacks"
 	@echo "make bench    benchmarks side by side with peers (jq, jansson, orjson, OpenSSL)"
-	@echo "make fuzz-decrypt  libFuzzer on the JWE token and envelope parser"
+	@echo "make fuzz-decrypt  libFuzzer + ASan on wear-decrypt's token and envelope parser (FUZZ_SECONDS=600)"
 
 deps:
 	@scripts/deps.sh
@@ -35,3 +35,5 @@ bench:
 
 clean:
 	rm -rf .build bench/out
+
+include fuzz/Makefile.inc

@@ -36,6 +36,15 @@ int wear_signals_install(void) {
     if (sigaction(SIGINT, &action, NULL) != 0) return -1;
     if (sigaction(SIGHUP, &action, NULL) != 0) return -1;
 
+    // A parent may start us with these blocked (Foundation's Process on Linux
+    // does): unblock them, or SIGTERM and SIGHUP would never arrive.
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGHUP);
+    if (sigprocmask(SIG_UNBLOCK, &wanted, NULL) != 0) return -1;
+
     struct sigaction ignore;
     memset(&ignore, 0, sizeof(ignore));
     ignore.sa_handler = SIG_IGN;

@@ -24,6 +24,16 @@ import WearTesting
         #expect(!stage.stderr.contains("error"), "\(stage.stderr)")
     }
 
+    @Test func signalsBlockedByTheParentStillReachTheStage() throws {
+        let stage = try LiveStage("wear-filter", [], blockedSignals: [SIGTERM, SIGINT, SIGHUP])
+        stage.write(Telemetry.record(1) + "\n")
+        try #require(stage.waitForLines(1))
+        stage.signal(SIGHUP)
+        #expect(stage.waitForOutput { _, stderr in stderr.contains("reloaded configuration (SIGHUP)") }, "\(stage.stderr)")
+        stage.signal(SIGTERM)
+        #expect(stage.waitForExit() == 0, "stderr:\n\(stage.stderr)")
+    }
+
     @Test func terminationNamesTheUnfinishedLineItDidNotProcess() throws {
         let stage = try LiveStage("wear-filter", [])
         stage.write(Telemetry.record(1) + "\n" + #"{"dev":"wr-1","seq""#)

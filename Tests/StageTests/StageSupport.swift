@@ -9,19 +9,6 @@ let identityStages = ["wear-filter", "wear-score", "wear-alert"]
 /// What `--version` prints and `wear_stage_info` exports.
 let wearVersion = "0.1.0"
 
-/// Condition polling for state this process is not notified of (files,
-/// /proc): checks every 10 ms, gives up after `limit` seconds.
-enum Polling {
-    static func until(upTo limit: TimeInterval = 60, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(limit)
-        while !condition() {
-            if Date() > deadline { return false }
-            usleep(10_000)
-        }
-        return true
-    }
-}
-
 func lineCount(_ data: Data) -> Int { data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
 /// Checks a run's accounting: the summary line parses, in = out + rejects,

@@ -32,7 +32,7 @@ import WearTesting
         let data = input(records: 40)
         let arguments = ["--master-key", scratch.file("master.key").path]
         let whole = try ProcessRun.run(try Binaries.url(of: "wear-decrypt"), arguments, input: data)
-        let live = try LiveProcess("wear-decrypt", arguments)
+        let live = try LiveStage("wear-decrypt", arguments)
         live.writeBytewise(data)
         #expect(live.finish() == 0)
         #expect(whole.status == 0)
@@ -45,7 +45,7 @@ import WearTesting
     }
 
     @Test func aLoneRecordComesOutBeforeTheInputEnds() throws {
-        let live = try LiveProcess("wear-decrypt", ["--master-key", scratch.file("master.key").path])
+        let live = try LiveStage("wear-decrypt", ["--master-key", scratch.file("master.key").path])
         live.write(Data((envelope("wr-1", seq: 1) + "\n").utf8))
         #expect(live.wait { $0.stdoutLines.count == 1 })
         #expect(live.finish() == 0)
@@ -58,7 +58,7 @@ import WearTesting
         }
         let key1 = master.deviceKey(for: "wr-1").base64URL, key2 = master.deviceKey(for: "wr-2").base64URL
         try writeKeys(#"{"wr-1":"\#(key1)"}"#)
-        let live = try LiveProcess("wear-decrypt", ["--keys", keys, "--rejects", scratch.file("rejects.ndjson").path])
+        let live = try LiveStage("wear-decrypt", ["--keys", keys, "--rejects", scratch.file("rejects.ndjson").path])
         live.write(Data((envelope("wr-2", seq: 1) + "\n" + envelope("wr-1", seq: 2) + "\n").utf8))
         #expect(live.wait { $0.stdoutLines.count == 1 })
 

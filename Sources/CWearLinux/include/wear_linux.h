@@ -15,7 +15,8 @@ enum {
 };
 
 /// Installs handlers for SIGTERM, SIGINT and SIGHUP (without SA_RESTART, so
-/// blocking calls return EINTR) and ignores SIGPIPE (writes then fail with EPIPE).
+/// blocking calls return EINTR), unblocks them (a parent may have blocked
+/// them), and ignores SIGPIPE (writes then fail with EPIPE).
 /// Returns the read end of a non-blocking self-pipe that becomes readable when a
 /// signal arrives, or -1 with errno set. Idempotent.
 int wear_signals_install(void);

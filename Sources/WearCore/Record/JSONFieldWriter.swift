@@ -8,9 +8,9 @@ public struct JSONFieldWriter {
     public private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    public init() {
-        bytes.reserveCapacity(512)
-    }
+    /// An empty writer; allocates nothing until the first `begin`, and keeps
+    /// its buffer from line to line after that.
+    public init() {}
 
     /// Starts a new line from a validated JSON object line; false when `line`
     /// does not end with `}` (not an object).

@@ -38,6 +38,9 @@ public struct StageOutput {
     /// Emits `line` (a JSON object) with the members `build` appends; the
     /// original members are copied byte for byte.
     public mutating func emit(appendingTo line: UnsafeRawBufferPointer, _ build: (inout JSONFieldWriter) -> Void) {
+        // Take the scratch writer out (an empty JSONFieldWriter allocates
+        // nothing) so `build` can use it while `self` is borrowed; its buffer
+        // goes back afterwards and is reused for the next line.
         var fields = self.fields
         self.fields = JSONFieldWriter()
         guard fields.begin(object: line) else {

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import WearTesting
 
 /// A stage binary running behind real pipes, for tests that talk to it while
 /// it runs: write (whole or one byte per write), wait for output, signal,
@@ -11,9 +10,9 @@ import WearTesting
 /// (Foundation's `Process` on Linux starts children with signals blocked).
 /// Every descriptor this process keeps is close-on-exec, so concurrent tests'
 /// children never hold our pipes open.
-final class LiveStage: @unchecked Sendable {
-    let name: String
-    let pid: pid_t
+public final class LiveStage: @unchecked Sendable {
+    public let name: String
+    public let pid: pid_t
     /// Our end of the child's stdin pipe; -1 once closed or when stdin was given.
     private var inputFD: Int32
     private let state = NSCondition()
@@ -29,7 +28,9 @@ final class LiveStage: @unchecked Sendable {
     /// Starts `name` (a built binary) with `arguments`; absolute paths only
     /// (the child keeps this process's directory). `standardInput`: a
     /// descriptor to give the child as stdin instead of a pipe (not closed here).
-    init(_ name: String, _ arguments: [String], standardInput: Int32? = nil) throws {
+    /// `blockedSignals`: signals the child starts with blocked, as some
+    /// parents (Foundation's `Process`) leave them.
+    public init(_ name: String, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = []) throws {
         self.name = name
         let executable = try Binaries.url(of: name).path
         Self.spawnLock.lock()
@@ -47,6 +48,7 @@ final class LiveStage: @unchecked Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         var mask = sigset_t(), defaults = sigset_t()
         sigemptyset(&mask)
+        for signal in blockedSignals { sigaddset(&mask, signal) }
         sigemptyset(&defaults)
         for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigmask(&attributes, &mask)
@@ -98,12 +100,12 @@ final class LiveStage: @unchecked Sendable {
         }
     }
 
-    var stdout: Data { state.withLock { stdoutData } }
-    var stderr: String { state.withLock { String(decoding: stderrData, as: UTF8.self) } }
-    var stdoutLines: [String] { String(decoding: stdout, as: UTF8.self).split(separator: "\n").map(String.init) }
+    public var stdout: Data { state.withLock { stdoutData } }
+    public var stderr: String { state.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    public var stdoutLines: [String] { String(decoding: stdout, as: UTF8.self).split(separator: "\n").map(String.init) }
 
     /// Writes all of `data` to the child's stdin (blocking while the pipe is full).
-    func write(_ data: Data) {
+    public func write(_ data: Data) {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count, inputFD >= 0 {
@@ -114,22 +116,22 @@ final class LiveStage: @unchecked Sendable {
         }
     }
 
-    func write(_ text: String) { write(Data(text.utf8)) }
+    public func write(_ text: String) { write(Data(text.utf8)) }
 
     /// Writes `data` one byte per write(2).
-    func writeBytewise(_ data: Data) {
+    public func writeBytewise(_ data: Data) {
         for byte in data { write(Data([byte])) }
     }
 
     /// Bytes written to stdin that the child has not read yet.
-    var unreadInputBytes: Int32 {
+    public var unreadInputBytes: Int32 {
         var count: Int32 = 0
         return inputFD >= 0 && ioctl(inputFD, UInt(FIONREAD), &count) == 0 ? count : -1
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    public func signal(_ number: Int32) { kill(pid, number) }
 
-    func closeInput() {
+    public func closeInput() {
         if inputFD >= 0 { close(inputFD) }
         inputFD = -1
     }
@@ -137,7 +139,7 @@ final class LiveStage: @unchecked Sendable {
     /// Waits until `condition` holds for the output seen so far (woken by
     /// every read); false if it still does not after `limit` seconds.
     @discardableResult
-    func waitForOutput(upTo limit: TimeInterval = 60, _ condition: (_ stdout: Data, _ stderr: String) -> Bool) -> Bool {
+    public func waitForOutput(upTo limit: TimeInterval = 60, _ condition: (_ stdout: Data, _ stderr: String) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(limit)
         return state.withLock {
             while !condition(stdoutData, String(decoding: stderrData, as: UTF8.self)) {
@@ -149,15 +151,21 @@ final class LiveStage: @unchecked Sendable {
         }
     }
 
+    /// Waits until `condition` holds for the running stage (checked every 10 ms).
+    @discardableResult
+    public func wait(upTo limit: TimeInterval = 60, _ condition: (LiveStage) -> Bool) -> Bool {
+        Polling.until(upTo: limit) { condition(self) }
+    }
+
     /// Waits until stdout holds at least `count` complete lines.
     @discardableResult
-    func waitForLines(_ count: Int, upTo limit: TimeInterval = 60) -> Bool {
+    public func waitForLines(_ count: Int, upTo limit: TimeInterval = 60) -> Bool {
         waitForOutput(upTo: limit) { stdout, _ in stdout.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } >= count }
     }
 
     /// Waits for the exit (stdin left as it is) and for all output. Returns the
     /// exit status, or 128 + signal; kills the child and returns nil after `limit`.
-    func waitForExit(upTo limit: TimeInterval = 120) -> Int32? {
+    public func waitForExit(upTo limit: TimeInterval = 120) -> Int32? {
         let reaped = Polling.until(upTo: limit) { [self] in
             if exitStatus != nil { return true }
             var status: Int32 = 0
@@ -180,20 +188,20 @@ final class LiveStage: @unchecked Sendable {
     }
 
     /// Closes stdin and waits for the exit: the exit status (nil: hung, killed).
-    func finish() -> Int32? {
+    public func finish() -> Int32? {
         closeInput()
         return waitForExit()
     }
 
     /// The child's peak resident set size (VmHWM) in KiB, while it runs.
-    var peakResidentKiB: Int? {
+    public var peakResidentKiB: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
     /// Paths the child has open (from /proc/<pid>/fd).
-    var openPaths: [String] {
+    public var openPaths: [String] {
         let folder = "/proc/\(pid)/fd"
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return entries.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\($0)") }
