@@ -209,7 +209,7 @@ static bool nested_has_duplicate_keys(dom::element element) {
     }
 }
 
-bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
+bool wear_json_object_has_duplicate_keys(const wear_json_value *object, bool nested) {
     if (object->type != WEAR_JSON_OBJECT) return false;
     dom::object obj = element_of(object).get_object().value_unsafe();
     // Profiled on telemetry records (docs/benchmarks.md): a 128-bit filter over a
@@ -222,9 +222,9 @@ bool wear_json_object_has_duplicate_keys(const wear_json_value *object) {
     for (auto member = obj.begin(); member != obj.end(); ++member) {
         std::string_view name = member.key();
         KeySignature key = signature_of(name);
-        dom::element value = member.value();
-        if (value.is_object() || value.is_array()) {
-            if (nested_has_duplicate_keys(value)) return true;
+        if (nested) {
+            dom::element value = member.value();
+            if ((value.is_object() || value.is_array()) && nested_has_duplicate_keys(value)) return true;
         }
         if (count >= kInline) {
             // Wide objects: compare with every earlier name (rare; bounded by the line limit).

@@ -30,7 +30,7 @@ extension DecryptStage {
             case .success(let root) where !root.isObject:
                 envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: nil)
             case .success(let root):
-                if root.hasDuplicateKeys { return .rejected(.duplicateKey, detail: "an object member name appears twice") }
+                if root.hasDuplicateKeys(parsedFrom: lineBytes) { return .rejected(.duplicateKey, detail: "an object member name appears twice") }
                 envelope = EnvelopeLine(bytes: lineBytes, json: root, jsonError: nil)
             case .failure(let error):
                 envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: error)

@@ -25,7 +25,7 @@ enum Envelope {
                 return .failure(Refusal(.badJWE, "envelope has no \"jwe\" member"))
             }
             guard let token = jwe.stringBytes else {
-                return .failure(Refusal(.badJWE, "envelope member \"jwe\" must be a string, found a JSON \(jwe.kind)"))
+                return .failure(Refusal(.badJWE, "envelope member \"jwe\" must be a string, found \(jwe.kind.article)"))
             }
             return .success(token)
         }

@@ -28,15 +28,15 @@ enum Plaintext {
         case .failure(let error): return .failure(Refusal(.badPlaintext, "plaintext is not JSON: \(error.description)"))
         }
         guard root.isObject else {
-            return .failure(Refusal(.badPlaintext, "plaintext is a JSON \(root.kind), expected an object"))
+            return .failure(Refusal(.badPlaintext, "plaintext is \(root.kind.article), expected an object"))
         }
-        guard !root.hasDuplicateKeys else {
+        guard !root.hasDuplicateKeys(parsedFrom: plaintext) else {
             return .failure(Refusal(.badPlaintext, "plaintext has a member name twice"))
         }
         guard let dev = root.member("dev" as StaticString) else { return .failure(Refusal(.badPlaintext, "plaintext has no \"dev\"")) }
         guard dev.stringEquals(kid) else {
             guard let bytes = dev.stringBytes else {
-                return .failure(Refusal(.badPlaintext, "plaintext \"dev\" must be a string, found a JSON \(dev.kind)"))
+                return .failure(Refusal(.badPlaintext, "plaintext \"dev\" must be a string, found \(dev.kind.article)"))
             }
             return .failure(Refusal(.devMismatch, "plaintext dev \(quoted(bytes)) differs from the header kid \(quoted(kid))"))
         }

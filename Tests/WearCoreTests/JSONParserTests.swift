@@ -107,3 +107,24 @@ import Testing
         #expect(record["i"]?.uint64 == nil)
     }
 }
+
+@Suite struct DuplicateKeyPrefilterTests {
+    let parser = JSONParser(capacity: 4096)
+
+    @Test(arguments: [
+        (#"{"a":1,"a":2}"#, true),
+        (#"{"n":{"x":1,"x":2}}"#, true),
+        (#"  {"n":[{"x":1,"x":2}]}"#, true),
+        (#"{"s":"{","n":{"x":1,"x":2}}"#, true),
+        (#"{"acc":[1,2,3],"gyro":[4,5,6]}"#, false),
+        (#"{"s":"{ not an object","t":1}"#, false),
+        (#"{"n":{"x":1,"y":2}}"#, false),
+    ])
+    func agreesWithTheFullCheck(_ text: String, _ duplicated: Bool) throws {
+        var bytes = Array(text.utf8)
+        let root = try parser.parse(copying: bytes).get()
+        #expect(root.hasDuplicateKeys == duplicated)
+        let viaPrefilter = bytes.withUnsafeMutableBytes { root.hasDuplicateKeys(parsedFrom: UnsafeRawBufferPointer($0)) }
+        #expect(viaPrefilter == duplicated)
+    }
+}

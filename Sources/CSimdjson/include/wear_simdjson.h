@@ -76,9 +76,9 @@ bool wear_json_object_get(const wear_json_value *object, const char *key, size_t
 size_t wear_json_count(const wear_json_value *value);
 /// Element index of an array.
 bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_value *out);
-/// True when an object, or any object nested in it, has two members with
-/// the same (unescaped) name.
-bool wear_json_object_has_duplicate_keys(const wear_json_value *object);
+/// True when an object has two members with the same (unescaped) name; with
+/// `nested`, also when any object inside it (at any depth) has.
+bool wear_json_object_has_duplicate_keys(const wear_json_value *object, bool nested);
 
 /// Calls fn for each member of an object in document order; fn returns false to stop.
 typedef bool (*wear_json_member_fn)(void *context, const char *key, size_t key_len, const wear_json_value *value);

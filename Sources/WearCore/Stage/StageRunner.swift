@@ -135,7 +135,7 @@ public struct StageRunner<S: Stage> {
                 } else {
                     return try reject(.notObject, detail: "expected a JSON object, found \(root.kind.article)", line: line)
                 }
-            } else if root.hasDuplicateKeys {
+            } else if root.hasDuplicateKeys(parsedFrom: line.bytes) {
                 return try reject(.duplicateKey, detail: "an object member name appears twice", line: line)
             } else {
                 record = Record(line: line, json: root, jsonError: nil)

@@ -140,7 +140,20 @@ public struct JSONValue {
     /// the same name (a parser differential: different readers would see
     /// different values).
     public var hasDuplicateKeys: Bool {
-        withUnsafePointer(to: raw) { wear_json_object_has_duplicate_keys($0) }
+        withUnsafePointer(to: raw) { wear_json_object_has_duplicate_keys($0, true) }
+    }
+
+    /// `hasDuplicateKeys` for the root object parsed from `text`, faster: the
+    /// nested objects are only walked when `text` has a `{` after the root's
+    /// own (every nested object has one; a `{` inside a string only costs the
+    /// walk). Telemetry records have none, so they skip walking `acc`/`gyro`.
+    public func hasDuplicateKeys(parsedFrom text: UnsafeRawBufferPointer) -> Bool {
+        var nested = true
+        if let base = text.baseAddress, let first = memchr(base, Int32(UInt8(ascii: "{")), text.count) {
+            let after = base.distance(to: first) + 1
+            nested = memchr(base + after, Int32(UInt8(ascii: "{")), text.count - after) != nil
+        }
+        return withUnsafePointer(to: raw) { wear_json_object_has_duplicate_keys($0, nested) }
     }
 
     /// Calls `body` with each member name (UTF-8 bytes) and value, in document
