@@ -1,39 +1,40 @@
 import Glibc
 import WearCore
 
-/// Reads an NDJSON file line by line (blank lines skipped, `\r\n` accepted),
-/// in 1 MiB blocks; `-` is standard input.
+/// Reads an NDJSON file line by line with the stages' own framing
+/// (`LineFramer`: blank lines skipped, `\r\n` accepted, bounded memory);
+/// `-` is standard input.
 public enum NDJSONFile {
-    public static func forEachLine(path: String, _ body: ([UInt8]) throws(StageFailure) -> Void) throws(StageFailure) {
+    /// Calls `body` with each non-blank line. A line longer than
+    /// `maxLineBytes` is an error naming the file and line: pipeline outputs
+    /// never hold one, so the file is not what it should be.
+    public static func forEachLine(path: String, maxLineBytes: Int = 16 << 20,
+                                   _ body: ([UInt8]) throws(StageFailure) -> Void) throws(StageFailure) {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw StageFailure(status: .noInput, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
-        var pending: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: 1 << 20)
+        let framer = LineFramer(maxLineBytes: maxLineBytes, blockSize: 1 << 20)
+        func deliver(_ event: LineEvent) throws(StageFailure) {
+            switch event {
+            case .line(let line):
+                try body(Array(line.bytes))
+            case .oversized(let number, _):
+                throw StageFailure(status: .ioError, message: "\(path):\(number): line longer than \(maxLineBytes) bytes")
+            }
+        }
         while true {
-            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let space = framer.writableSpace()
+            let count = read(fd, space.baseAddress, space.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw StageFailure(status: .ioError, message: "reading \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
-            var start = 0
-            for index in 0..<count where block[index] == UInt8(ascii: "\n") {
-                pending.append(contentsOf: block[start..<index])
-                try emit(&pending, body)
-                start = index + 1
-            }
-            pending.append(contentsOf: block[start..<count])
+            framer.didRead(count)
+            while let event = framer.next() { try deliver(event) }
         }
-        try emit(&pending, body)
-    }
-
-    private static func emit(_ line: inout [UInt8], _ body: ([UInt8]) throws(StageFailure) -> Void) throws(StageFailure) {
-        defer { line.removeAll(keepingCapacity: true) }
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-        try body(line)
+        while let event = framer.finish() { try deliver(event) }
     }
 }
