@@ -1,4 +1,3 @@
-import CWearLinux
 import Glibc
 
 /// Where a stage reads records: standard input, a file or a FIFO.
@@ -26,7 +25,7 @@ final class InputReader {
     enum Outcome: Equatable {
         case data(Int)
         case endOfInput
-        /// A signal arrived (see `wear_signals_take`).
+        /// A signal arrived (see `SignalInbox.take`).
         case interrupted
         /// The deadline passed with no input.
         case timedOut

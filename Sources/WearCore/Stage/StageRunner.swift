@@ -1,4 +1,3 @@
-import CWearLinux
 import Glibc
 import Logging
 
@@ -53,12 +52,10 @@ public struct StageRunner<S: Stage> {
     }
 
     private mutating func runLoop() throws(StageFailure) {
-        let signalFD = wear_signals_install()
+        let signalFD = SignalInbox.install()
         let input = try InputReader(source: options.input, signalFD: signalFD)
         rejects = try RejectsSink(path: options.rejectsPath, logger: logger)
-        if wear_pipe_get_size(options.outputFD) > 0 && wear_pipe_get_size(options.outputFD) < Self.pipeBytes {
-            _ = wear_pipe_set_size(options.outputFD, Int32(Self.pipeBytes)) // best effort
-        }
+        PipeCapacity.raise(options.outputFD, to: Self.pipeBytes)
         if options.metricsPath != nil {
             metricsDeadline = .now + options.metricsInterval
             // A metrics path that cannot be written is a setup error: fail at once.
@@ -68,11 +65,11 @@ public struct StageRunner<S: Stage> {
             }
         }
         while true {
-            let signals = wear_signals_take()
-            if signals & UInt32(WEAR_SIGNAL_RELOAD) != 0 {
+            let signals = SignalInbox.take()
+            if signals.contains(.reload) {
                 reload()
             }
-            if signals & UInt32(WEAR_SIGNAL_TERMINATE) != 0 {
+            if signals.contains(.terminate) {
                 noteUnfinishedLine()
                 try flush()
                 return
