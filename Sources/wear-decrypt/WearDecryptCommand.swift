@@ -48,14 +48,7 @@ struct WearDecryptCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: ArgumentHelp("Device keys: a JSON object, device id -> base64url key (16 or 32 bytes).", valueName: "file"))
-    var keys: String?
-
-    @Option(name: .long, help: ArgumentHelp("Master key (32 bytes as hex or base64 text) from which device keys are derived.", valueName: "file"))
-    var masterKey: String?
-
-    @Flag(name: .long, help: "Accept key files that group or others may read or write.")
-    var allowInsecureKeyFile = false
+    @OptionGroup var keyFiles: KeyFileOptions
 
     @Option(name: .long, help: ArgumentHelp("How many devices' headers and AES-GCM contexts to keep ready.", valueName: "count"))
     var keyCacheSize = 16_384
@@ -64,7 +57,7 @@ struct WearDecryptCommand: ParsableCommand {
     var defaultRx: Int64?
 
     func validate() throws {
-        guard keys != nil || masterKey != nil else {
+        guard keyFiles.keys != nil || keyFiles.masterKey != nil else {
             throw ValidationError("give --keys FILE, --master-key FILE, or both")
         }
         guard keyCacheSize >= 2, keyCacheSize <= 10_000_000 else {
@@ -73,8 +66,8 @@ struct WearDecryptCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = DecryptConfiguration(keysPath: keys, masterKeyPath: masterKey)
-        configuration.allowInsecureKeyFile = allowInsecureKeyFile
+        var configuration = DecryptConfiguration(keysPath: keyFiles.keys, masterKeyPath: keyFiles.masterKey)
+        configuration.allowInsecureKeyFile = keyFiles.allowInsecureKeyFile
         configuration.keyCacheSize = keyCacheSize
         configuration.fixedNow = defaultRx
         configuration.maxPlaintextBytes = common.maxLineBytes.bytes

@@ -23,14 +23,7 @@ struct SealCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The fleet's master key file.", valueName: "file"))
-    var masterKey: String?
-
-    @Option(help: ArgumentHelp("keys.json: device id -> base64url key.", valueName: "file"))
-    var keys: String?
-
-    @Flag(help: "Accept key files that group or others can read.")
-    var allowInsecureKeyFile = false
+    @OptionGroup var keyFiles: KeyFileOptions
 
     @Option(help: ArgumentHelp("A256GCM or A128GCM, for keys derived from --master-key.", valueName: "enc"))
     var enc = "A256GCM"
@@ -38,7 +31,7 @@ struct SealCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard (masterKey == nil) != (keys == nil) else {
+        guard (keyFiles.masterKey == nil) != (keyFiles.keys == nil) else {
             throw ValidationError("give exactly one of --master-key FILE and --keys FILE")
         }
         guard ContentEncryption(rawValue: enc.uppercased()) != nil else {
@@ -48,10 +41,10 @@ struct SealCommand: ParsableCommand {
 
     func run() throws {
         StageMain.run(common) { _ in
-            if let keys {
-                return SealStage(keys: .table(try KeyFiles.loadKeys(path: keys, allowInsecure: allowInsecureKeyFile)))
+            if let keys = keyFiles.keys {
+                return SealStage(keys: .table(try KeyFiles.loadKeys(path: keys, allowInsecure: keyFiles.allowInsecureKeyFile)))
             }
-            let master = try KeyFiles.loadMasterKey(path: masterKey ?? "", allowInsecure: allowInsecureKeyFile)
+            let master = try KeyFiles.loadMasterKey(path: keyFiles.masterKey ?? "", allowInsecure: keyFiles.allowInsecureKeyFile)
             return SealStage(keys: .master(master, ContentEncryption(rawValue: enc.uppercased()) ?? .a256gcm))
         }
     }
