@@ -218,8 +218,9 @@ bool wear_json_object_has_duplicate_keys(const wear_json_value *object, bool nes
     constexpr size_t kInline = 64;
     KeySignature seen[kInline];
     size_t count = 0;
-    uint64_t filter[2] = {0, 0};
-    for (auto member = obj.begin(); member != obj.end(); ++member) {
+    uint64_t low = 0, high = 0; // the 128-bit filter, kept in registers
+    const auto end = obj.end();
+    for (auto member = obj.begin(); member != end; ++member) {
         std::string_view name = member.key();
         KeySignature key = signature_of(name);
         if (nested) {
@@ -236,13 +237,13 @@ bool wear_json_object_has_duplicate_keys(const wear_json_value *object, bool nes
         uint64_t hash = (key.head ^ (key.length * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
         unsigned bit = (unsigned)(hash >> 57); // 0..127
         uint64_t mask = uint64_t{1} << (bit & 63);
-        uint64_t &word = filter[bit >> 6];
-        if (word & mask) {
+        bool maybe_seen = bit < 64 ? (low & mask) != 0 : (high & mask) != 0;
+        if (maybe_seen) {
             for (size_t i = 0; i < count; i++) {
                 if (same_key(seen[i], key)) return true;
             }
         }
-        word |= mask;
+        if (bit < 64) low |= mask; else high |= mask;
         seen[count++] = key;
     }
     return false;
