@@ -97,8 +97,10 @@ public struct StageRunner<S: Stage> {
             case .interrupted, .timedOut:
                 break
             }
-            if let deadline = metricsDeadline, ContinuousClock.now >= deadline {
-                metricsDeadline = deadline + options.metricsInterval
+            if let deadline = metricsDeadline, case let now = ContinuousClock.now, now >= deadline {
+                // After a stall (a stopped process), skip the missed intervals.
+                let next = deadline + options.metricsInterval
+                metricsDeadline = next > now ? next : now + options.metricsInterval
                 try flush()
                 writeMetricsDuringRun()
             }
