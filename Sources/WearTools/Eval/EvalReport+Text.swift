@@ -17,7 +17,7 @@ extension EvalReport {
             lines.append(cells.joined(separator: " "))
         }
         lines.append("")
-        lines.append("caught: instances with at least one record caught at that stage (- = output not given);")
+        lines.append("caught: instances with at least one record caught at that stage (- = not measured: that output was not given, or no scored record carried a score);")
         lines.append("recall: instances caught anywhere / injected; rec.recall: records caught / records altered or inserted;")
         lines.append("delay: median event time from an attack's first record to its first catch.")
         lines.append("")
