@@ -8,8 +8,7 @@ extension DecryptStage {
         case rejected(RejectReason, detail: String)
     }
 
-    /// Checks `line` as the runner does (simdjson, whole-line validation,
-    /// duplicate member names) and decrypts it: the stage's per-line work
+    /// Checks `line` as the runner does (`RecordLayer`) and decrypts it: the stage's per-line work
     /// without the I/O shell, for in-process tests and the fuzz target.
     /// `line` is one non-blank line without its newline.
     public mutating func process(line: some Collection<UInt8>) -> LineOutcome {
@@ -24,18 +23,13 @@ extension DecryptStage {
         var padded = bytes
         padded.append(contentsOf: repeatElement(0, count: JSONParser.padding))
         return padded.withUnsafeBytes { raw in
-            let lineBytes = UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count])
-            let envelope: EnvelopeLine
-            switch parser.parse(padded: lineBytes) {
-            case .success(let root) where !root.isObject:
-                envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: nil)
-            case .success(let root):
-                if root.hasDuplicateKeys(parsedFrom: lineBytes) { return .rejected(.duplicateKey, detail: "an object member name appears twice") }
-                envelope = EnvelopeLine(bytes: lineBytes, json: root, jsonError: nil)
-            case .failure(let error):
-                envelope = EnvelopeLine(bytes: lineBytes, json: nil, jsonError: error)
+            let line = Line(bytes: UnsafeRawBufferPointer(rebasing: raw[0..<bytes.count]), number: 1)
+            let record: Record
+            switch RecordLayer.record(from: line, parser: parser, acceptsNonJSON: Self.acceptsNonJSONLines) {
+            case .success(let accepted): record = accepted
+            case .failure(let fault): return .rejected(fault.reason, detail: fault.detail)
             }
-            switch decrypt(envelope) {
+            switch decrypt(record) {
             case .success(let output): return .emitted(Array(output))
             case .failure(let refusal): return .rejected(refusal.reason, detail: refusal.detail)
             }

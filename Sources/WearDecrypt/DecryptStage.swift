@@ -39,7 +39,7 @@ public struct DecryptStage: Stage {
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
-        switch decrypt(EnvelopeLine(bytes: record.bytes, json: record.json, jsonError: record.jsonError)) {
+        switch decrypt(record) {
         case .success(let line):
             output.emit(line)
             return .emitted
@@ -49,7 +49,7 @@ public struct DecryptStage: Stage {
     }
 
     /// One envelope line to one output line (valid until the next call), or why not.
-    mutating func decrypt(_ envelope: EnvelopeLine) -> Result<UnsafeRawBufferPointer, Refusal> {
+    mutating func decrypt(_ envelope: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
         let token: UnsafeRawBufferPointer
         switch Envelope.token(of: envelope) {
         case .success(let found): token = found
@@ -68,7 +68,7 @@ public struct DecryptStage: Stage {
     }
 
     /// The plaintext bytes with rx, sz and meta appended (each unless the plaintext has it).
-    private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: EnvelopeLine) -> UnsafeRawBufferPointer {
+    private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: Record) -> UnsafeRawBufferPointer {
         let rx = envelope.json?.member("rx" as StaticString)
         let members = Plaintext.Members(plaintext, root: root)
         let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: &meta)

@@ -1,13 +1,5 @@
 import WearCore
 
-/// One input line as the runner hands it over: its bytes, and its root
-/// object when it is one (nil otherwise, with the JSON error if it is not JSON).
-struct EnvelopeLine {
-    let bytes: UnsafeRawBufferPointer
-    let json: JSONValue?
-    let jsonError: JSONSyntaxError?
-}
-
 /// The envelope around a token: `{"jwe":"<token>", "rx":..., ...}` or the
 /// bare token on its own line.
 enum Envelope {
@@ -19,7 +11,7 @@ enum Envelope {
     }
 
     /// The compact token of a record, or why there is none.
-    static func token(of record: EnvelopeLine) -> Result<UnsafeRawBufferPointer, Refusal> {
+    static func token(of record: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
         if let envelope = record.json {
             guard let jwe = envelope.member("jwe" as StaticString) else {
                 return .failure(Refusal(.badJWE, "envelope has no \"jwe\" member"))

@@ -126,25 +126,9 @@ public struct StageRunner<S: Stage> {
     @inline(__always)
     private mutating func process(_ line: Line) throws(StageFailure) {
         let record: Record
-        switch parser.parse(padded: line.bytes) {
-        case .success(let root):
-            if !root.isObject {
-                if S.acceptsNonJSONLines {
-                    record = Record(line: line, json: nil, jsonError: nil)
-                } else {
-                    return try reject(.notObject, detail: "expected a JSON object, found \(root.kind.article)", line: line)
-                }
-            } else if root.hasDuplicateKeys(parsedFrom: line.bytes) {
-                return try reject(.duplicateKey, detail: "an object member name appears twice", line: line)
-            } else {
-                record = Record(line: line, json: root, jsonError: nil)
-            }
-        case .failure(let error):
-            if S.acceptsNonJSONLines {
-                record = Record(line: line, json: nil, jsonError: error)
-            } else {
-                return try reject(error.kind == .utf8 ? .badUTF8 : .badJSON, detail: error.description, line: line)
-            }
+        switch RecordLayer.record(from: line, parser: parser, acceptsNonJSON: S.acceptsNonJSONLines) {
+        case .success(let accepted): record = accepted
+        case .failure(let fault): return try reject(fault.reason, detail: fault.detail, line: line)
         }
         // A record the stage emitted counts as out even when its write fails
         // (the reader went away): the ledger balances on every exit path.
