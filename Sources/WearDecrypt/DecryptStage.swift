@@ -69,7 +69,7 @@ public struct DecryptStage: Stage {
 
     /// The plaintext bytes with rx, sz and meta appended (each unless the plaintext has it).
     private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: Record) -> UnsafeRawBufferPointer {
-        let rx = envelope.json?.member("rx" as StaticString)
+        let rx = envelope.json?["rx"]
         let members = Plaintext.Members(plaintext, root: root)
         let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: &meta)
         line.begin(object: plaintext, extra: 64 + (hasMeta ? meta.count : 0))

@@ -13,7 +13,7 @@ enum Envelope {
     /// The compact token of a record, or why there is none.
     static func token(of record: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
         if let envelope = record.json {
-            guard let jwe = envelope.member("jwe" as StaticString) else {
+            guard let jwe = envelope["jwe"] else {
                 return .failure(Refusal(.badJWE, "envelope has no \"jwe\" member"))
             }
             guard let token = jwe.stringBytes else {

@@ -33,7 +33,7 @@ enum Plaintext {
         guard !root.hasDuplicateKeys(parsedFrom: plaintext) else {
             return .failure(Refusal(.badPlaintext, "plaintext has a member name twice"))
         }
-        guard let dev = root.member("dev" as StaticString) else { return .failure(Refusal(.badPlaintext, "plaintext has no \"dev\"")) }
+        guard let dev = root["dev"] else { return .failure(Refusal(.badPlaintext, "plaintext has no \"dev\"")) }
         guard dev.stringEquals(kid) else {
             guard let bytes = dev.stringBytes else {
                 return .failure(Refusal(.badPlaintext, "plaintext \"dev\" must be a string, found \(dev.kind.article)"))

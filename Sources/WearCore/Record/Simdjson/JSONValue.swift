@@ -102,9 +102,14 @@ public struct JSONValue {
         withUnsafePointer(to: raw) { Int(wear_json_count($0)) }
     }
 
-    /// The first member named `key` of an object.
+    /// The first member named `key` of an object; for literal keys (the hot
+    /// path's look-ups) without building a String or a closure.
+    @inline(__always)
     public subscript(key: StaticString) -> JSONValue? {
-        key.withUTF8Buffer { member(UnsafeRawBufferPointer($0)) }
+        guard key.hasPointerRepresentation else {
+            return key.withUTF8Buffer { member(UnsafeRawBufferPointer($0)) }
+        }
+        return member(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     /// The first member named `key` of an object.
