@@ -19,8 +19,8 @@ public struct DecryptStage: Stage {
     public let configuration: DecryptConfiguration
     let decryptor: JWEDecryptor
     private let plaintextParser: JSONParser
-    private var meta: [UInt8] = []
-    private let line = OutputLine()
+    private let meta = ByteBuffer(capacity: 256)
+    private var line = JSONFieldWriter(buffer: ByteBuffer(capacity: 4096))
     /// For `process(line:)` only (the runner parses envelopes itself).
     var envelopeParser: JSONParser?
     var reloads = (succeeded: 0, failed: 0)
@@ -35,7 +35,6 @@ public struct DecryptStage: Stage {
         self.configuration = configuration
         self.decryptor = JWEDecryptor(keys: keys, cacheCapacity: configuration.keyCacheSize)
         self.plaintextParser = JSONParser(capacity: configuration.maxPlaintextBytes)
-        meta.reserveCapacity(256)
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
@@ -71,23 +70,20 @@ public struct DecryptStage: Stage {
     private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: Record) -> UnsafeRawBufferPointer {
         let rx = envelope.json?["rx"]
         let members = Plaintext.Members(plaintext, root: root)
-        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: &meta)
-        line.begin(object: plaintext, extra: 64 + (hasMeta ? meta.count : 0))
+        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: meta)
+        _ = line.begin(object: plaintext) // Plaintext.check made sure it is an object
         if !members.has("rx") {
-            line.key(#","rx":"#)
             switch Envelope.receiveTime(rx) {
-            case .milliseconds(let value): line.integer(value)
-            case .fractional(let value): line.number(value)
-            case .now: line.integer(configuration.fixedNow ?? Self.wallClockMilliseconds())
+            case .milliseconds(let value): line.field("rx", value)
+            case .fractional(let value): line.field("rx", value)
+            case .now: line.field("rx", configuration.fixedNow ?? Self.wallClockMilliseconds())
             }
         }
         if !members.has("sz") {
-            line.key(#","sz":"#)
-            line.integer(Int64(envelope.bytes.count))
+            line.field("sz", envelope.bytes.count)
         }
         if hasMeta {
-            line.key(#","meta":"#)
-            meta.withUnsafeBytes { line.raw($0) }
+            line.field("meta", rawJSON: meta.bytes)
         }
         line.end()
         return line.bytes

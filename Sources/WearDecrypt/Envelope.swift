@@ -43,18 +43,18 @@ enum Envelope {
 
     /// Writes the envelope's members other than `jwe` and a numeric `rx`
     /// into `meta` as a JSON object; false (and `meta` untouched) when there are none.
-    static func appendMeta(of envelope: JSONValue?, rx: JSONValue?, to meta: inout [UInt8]) -> Bool {
+    static func appendMeta(of envelope: JSONValue?, rx: JSONValue?, to meta: ByteBuffer) -> Bool {
         guard let envelope else { return false }
         let members = envelope.count
         if members == 1 || (members == 2 && rx?.isNumber == true) { return false }
-        meta.removeAll(keepingCapacity: true)
+        meta.removeAll()
         meta.append(UInt8(ascii: "{"))
         envelope.forEachMember { name, value in
             if isName(name, "jwe") || (isName(name, "rx") && value.isNumber) { return true }
             if meta.count > 1 { meta.append(UInt8(ascii: ",")) }
-            JSONText.appendString(name, to: &meta)
+            meta.append(jsonString: name)
             meta.append(UInt8(ascii: ":"))
-            JSONText.append(value, to: &meta)
+            meta.append(json: value)
             return true
         }
         meta.append(UInt8(ascii: "}"))

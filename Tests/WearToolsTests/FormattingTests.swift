@@ -1,3 +1,4 @@
+import WearCore
 import Testing
 import WearTools
 

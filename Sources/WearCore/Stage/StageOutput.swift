@@ -7,7 +7,7 @@ public struct StageOutput {
     /// With `--atomic-lines`: a line was over PIPE_BUF and was not written.
     var refusedLongLine = false
     /// Scratch for building lines with `emit(appendingTo:_:)`.
-    var fields = JSONFieldWriter()
+    let fields = JSONFieldWriter()
 
     init(writer: FileDescriptorWriter) {
         self.writer = writer
@@ -38,17 +38,14 @@ public struct StageOutput {
     /// Emits `line` (a JSON object) with the members `build` appends; the
     /// original members are copied byte for byte.
     public mutating func emit(appendingTo line: UnsafeRawBufferPointer, _ build: (inout JSONFieldWriter) -> Void) {
-        // Take the scratch writer out (an empty JSONFieldWriter allocates
-        // nothing) so `build` can use it while `self` is borrowed; its buffer
-        // goes back afterwards and is reused for the next line.
+        // A copy shares the scratch buffer: no allocation, and `emit` may
+        // mutate `self` while the line is read from it.
         var fields = self.fields
-        self.fields = JSONFieldWriter()
         guard fields.begin(object: line) else {
             preconditionFailure("emit(appendingTo:) on a line that is not a JSON object")
         }
         build(&fields)
         fields.end()
-        fields.bytes.withUnsafeBytes { emit($0) }
-        self.fields = fields
+        emit(fields.bytes)
     }
 }

@@ -20,7 +20,7 @@ public struct ProtectedHeader: Sendable, Equatable {
     /// The canonical JSON text `wear seal` writes: `{"alg":"dir","enc":"A256GCM","kid":"..."}`.
     public var json: [UInt8] {
         var text = Array("{\"alg\":\"dir\",\"enc\":\"\(enc.rawValue)\",\"kid\":".utf8)
-        JSONFieldWriter.appendString(kid, to: &text)
+        text += ByteBuffer.jsonString(kid)
         text.append(UInt8(ascii: "}"))
         return text
     }

@@ -67,8 +67,7 @@ public enum KeyFiles {
 
     /// 1-based line and column of the first `"name"` in `text`, or 1:1.
     static func position(ofMember name: String, in text: [UInt8]) -> (line: Int, column: Int) {
-        var needle: [UInt8] = []
-        JSONFieldWriter.appendString(name, to: &needle)
+        let needle = ByteBuffer.jsonString(name)
         guard !needle.isEmpty, text.count >= needle.count else { return (1, 1) }
         var line = 1
         var lineStart = 0

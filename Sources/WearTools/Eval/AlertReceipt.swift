@@ -18,7 +18,7 @@ struct AlertReceipt {
         dev = object["dev"]?.string ?? object["device"]?.string
         pseudonym = object["pseudonym"]?.string
         text = object["text"]?.string ?? ""
-        for key in ["ts", "time", "start", "opened", "first_seen"] {
+        for key: StaticString in ["ts", "time", "start", "opened", "first_seen"] {
             if let value = object[key]?.int64 {
                 time = value
                 break

@@ -1,3 +1,4 @@
+import WearCore
 import WearJOSE
 
 /// Seals the simulator's records: per-device keys derived from the master

@@ -71,11 +71,11 @@ public struct SimRunner {
 
     /// Writes labels as NDJSON (atomic replace, mode 0644).
     public static func writeLabels(_ labels: [AttackLabel], to path: String) throws(StageFailure) {
-        var bytes: [UInt8] = []
+        let bytes = ByteBuffer()
         for label in labels {
-            label.document().dump(into: &bytes)
+            label.document().dump(into: bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try AtomicFile.write(bytes, to: path, mode: 0o644)
+        try AtomicFile.write(bytes.array, to: path, mode: 0o644)
     }
 }

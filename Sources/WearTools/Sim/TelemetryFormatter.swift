@@ -1,3 +1,4 @@
+import WearCore
 /// Writes one telemetry record, as a device produces it, into a buffer:
 /// `{"dev":"wr-000042","seq":1234,"ts":1763700000123,"fw":"2.4.1","hr":72,
 /// "spo2":98,"temp":33.6,"acc":[0.01,-0.02,0.98],"gyro":[1.2,-0.4,0.1],

@@ -28,7 +28,7 @@ extension JSONDocument {
     /// (`0.8` -> `0.80000000000000004`): reals here are the shortest text that
     /// reads back as the same double, and keep a fraction (`3.0`) so they
     /// read back as reals.
-    public func dump(into output: inout [UInt8]) {
+    public func dump(into output: ByteBuffer) {
         switch kind {
         case .object:
             output.append(UInt8(ascii: "{"))
@@ -37,11 +37,11 @@ extension JSONDocument {
             while let current = iterator {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                let key = UnsafeRawBufferPointer(start: json_object_iter_key(current), count: json_object_iter_key_len(current))
-                JSONFieldWriter.appendString(String(decoding: key, as: UTF8.self), to: &output)
+                output.append(jsonString: UnsafeRawBufferPointer(start: json_object_iter_key(current),
+                                                                 count: json_object_iter_key_len(current)))
                 output.append(UInt8(ascii: ":"))
                 if let value = json_object_iter_value(current) {
-                    JSONDocument(borrowing: value).dump(into: &output)
+                    JSONDocument(borrowing: value).dump(into: output)
                 }
                 iterator = json_object_iter_next(handle, current)
             }
@@ -50,32 +50,33 @@ extension JSONDocument {
             output.append(UInt8(ascii: "["))
             for index in 0..<count {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                self[index]?.dump(into: &output)
+                self[index]?.dump(into: output)
             }
             output.append(UInt8(ascii: "]"))
         case .string:
-            JSONFieldWriter.appendString(stringValue ?? "", to: &output)
+            output.append(jsonString: UnsafeRawBufferPointer(start: json_string_value(UnsafePointer(handle)),
+                                                             count: json_string_length(UnsafePointer(handle))))
         case .integer:
-            output.append(contentsOf: String(integerValue ?? 0).utf8)
+            output.append(int: Int(integerValue ?? 0))
         case .real:
             let value = numberValue ?? 0
             let text = value.description
-            output.append(contentsOf: text.utf8)
+            output.append(utf8: text)
             if value.isFinite, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
-                output.append(contentsOf: ".0".utf8)
+                output.append(".0")
             }
         case .bool:
-            output.append(contentsOf: (boolValue == true ? "true" : "false").utf8)
+            boolValue == true ? output.append("true") : output.append("false")
         case .null:
-            output.append(contentsOf: "null".utf8)
+            output.append("null")
         }
     }
 
     /// Compact serialisation.
     public func dumpedBytes() -> [UInt8] {
-        var output: [UInt8] = []
-        dump(into: &output)
-        return output
+        let output = ByteBuffer(capacity: 256)
+        dump(into: output)
+        return output.array
     }
 
     /// Compact serialisation as a String.

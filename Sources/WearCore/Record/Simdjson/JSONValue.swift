@@ -112,8 +112,9 @@ public struct JSONValue {
         return member(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
-    /// The first member named `key` of an object.
-    public subscript(key: String) -> JSONValue? {
+    /// The first member named `key` of an object, for names known only at
+    /// run time (the subscript takes literals, without a String).
+    public func member(named key: String) -> JSONValue? {
         var key = key
         return key.withUTF8 { member(UnsafeRawBufferPointer($0)) }
     }
