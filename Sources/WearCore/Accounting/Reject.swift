@@ -13,15 +13,8 @@ public struct Reject {
     /// The original line's first bytes (at most `inputLimit`).
     public let input: [UInt8]
 
-    public init(stage: String, reason: RejectReason, line: Int, detail: String, input: UnsafeRawBufferPointer) {
-        self.stage = stage
-        self.reason = reason
-        self.line = line
-        self.detail = detail
-        self.input = Array(input.prefix(Self.inputLimit))
-    }
-
-    public init(stage: String, reason: RejectReason, line: Int, detail: String, input: [UInt8]) {
+    /// `input` is the original line; only its first `inputLimit` bytes are kept.
+    public init<Bytes: Collection<UInt8>>(stage: String, reason: RejectReason, line: Int, detail: String, input: Bytes) {
         self.stage = stage
         self.reason = reason
         self.line = line

@@ -166,10 +166,11 @@ public struct StageRunner<S: Stage> {
     }
 
     private mutating func reject(_ reason: RejectReason, detail: String, line: Line) throws(StageFailure) {
-        try reject(reason, detail: detail, line: line.number, input: Array(line.bytes.prefix(Reject.inputLimit)))
+        try reject(reason, detail: detail, line: line.number, input: line.bytes)
     }
 
-    private mutating func reject(_ reason: RejectReason, detail: String, line: Int, input: [UInt8]) throws(StageFailure) {
+    private mutating func reject(_ reason: RejectReason, detail: String, line: Int,
+                                 input: some Collection<UInt8>) throws(StageFailure) {
         ledger.countReject(reason)
         try rejects?.record(Reject(stage: S.name, reason: reason, line: line, detail: detail, input: input))
     }
