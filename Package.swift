@@ -35,6 +35,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "CWearLinux"),
+        // pthreads, CPU affinity and eventfd for WearCore/Concurrency (the sharded runner).
+        .target(name: "CWearThreads"),
         // OpenSSL libcrypto (apt libssl-dev) for wear-decrypt's AES-GCM hot path.
         .target(name: "CWearCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "WearCore",
             dependencies: [
-                "CJansson", "CSimdjson", "CWearLinux",
+                "CJansson", "CSimdjson", "CWearLinux", "CWearThreads",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
