@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import WearCore
 
-@Suite("WorkerThread and EventFD")
+@Suite("WorkerThread and Doorbell")
 struct WorkerThreadTests {
     @Test func runsItsClosureOnAnotherThreadAndJoins() throws {
         let ran = Counter()
@@ -57,24 +57,24 @@ struct WorkerThreadTests {
         #expect(failure.description == "cannot start a worker thread on CPUs 5000: Invalid argument")
     }
 
-    @Test func eventFDCountsPostsUntilTaken() throws {
-        let event = try EventFD(nonblocking: true)
-        #expect(event.take() == 0)
-        event.post()
-        event.post()
-        #expect(event.take() == 2)
-        #expect(event.take() == 0)
+    @Test func aDoorbellCountsRingsUntilWaitedFor() throws {
+        let bell = try Doorbell(nonblocking: true)
+        #expect(bell.wait() == 0)
+        bell.ring()
+        bell.ring()
+        #expect(bell.wait() == 2)
+        #expect(bell.wait() == 0)
     }
 
-    @Test func aBlockingEventFDWakesAWaitingThread() throws {
-        let event = try EventFD(nonblocking: false)
-        let reply = try EventFD(nonblocking: false)
+    @Test func aDoorbellWakesAWaitingThread() throws {
+        let bell = try Doorbell()
+        let reply = try Doorbell()
         let thread = try WorkerThread {
-            let count = event.take()
-            if count == 1 { reply.post() }
+            let count = bell.wait()
+            if count == 1 { reply.ring() }
         }
-        event.post()
-        #expect(reply.take() == 1)
+        bell.ring()
+        #expect(reply.wait() == 1)
         thread.join()
     }
 }

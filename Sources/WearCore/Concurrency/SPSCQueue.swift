@@ -6,7 +6,7 @@ import Synchronization
 /// The sharded runner moves whole batches through these (one queue each
 /// way per worker), so a push or pop is paid once per batch of hundreds of
 /// records, never per record; neither side ever blocks in the queue (the
-/// caller decides how to wait: an `EventFD`).
+/// caller decides how to wait: a `Doorbell`).
 ///
 /// Thread safety (why `@unchecked Sendable` is honest): only the producer
 /// calls `push` and writes `tail`; only the consumer calls `pop` and writes
