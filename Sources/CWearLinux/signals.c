@@ -3,13 +3,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 static atomic_uint pending_signals;
 static int pipe_fds[2] = {-1, -1};
+
+static void handled_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
 
 static void on_signal(int signo) {
     int saved = errno;
@@ -31,7 +41,11 @@ int wear_signals_install(void) {
     memset(&action, 0, sizeof(action));
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0; // no SA_RESTART: a blocked read or poll returns EINTR
+    // SA_RESTART: a worker thread's or a library's read, write or futex wait
+    // is restarted instead of failing with EINTR. The runner never blocks in
+    // such a call: it blocks only in poll(2), which the kernel never restarts
+    // (signal(7)), and the self-pipe makes it return at once anyway.
+    action.sa_flags = SA_RESTART;
     if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
     if (sigaction(SIGINT, &action, NULL) != 0) return -1;
     if (sigaction(SIGHUP, &action, NULL) != 0) return -1;
@@ -39,11 +53,8 @@ int wear_signals_install(void) {
     // A parent may start us with these blocked (Foundation's Process on Linux
     // does): unblock them, or SIGTERM and SIGHUP would never arrive.
     sigset_t wanted;
-    sigemptyset(&wanted);
-    sigaddset(&wanted, SIGTERM);
-    sigaddset(&wanted, SIGINT);
-    sigaddset(&wanted, SIGHUP);
-    if (sigprocmask(SIG_UNBLOCK, &wanted, NULL) != 0) return -1;
+    handled_signals(&wanted);
+    if (pthread_sigmask(SIG_UNBLOCK, &wanted, NULL) != 0) return -1;
 
     struct sigaction ignore;
     memset(&ignore, 0, sizeof(ignore));
@@ -77,4 +88,39 @@ int wear_fd_is_nonblocking(int fd) {
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0) return -1;
     return (flags & O_NONBLOCK) ? 1 : 0;
+}
+
+int wear_signals_block_in_thread(void) {
+    sigset_t handled;
+    handled_signals(&handled);
+    return pthread_sigmask(SIG_BLOCK, &handled, NULL) == 0 ? 0 : -1;
+}
+
+int wear_signals_blocked_in_thread(void) {
+    sigset_t current;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &current) != 0) return -1;
+    return sigismember(&current, SIGTERM) && sigismember(&current, SIGINT) && sigismember(&current, SIGHUP);
+}
+
+int wear_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int wear_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    for (;;) {
+        ssize_t written = write(fd, &one, sizeof(one));
+        if (written == (ssize_t)sizeof(one)) return 0;
+        if (written < 0 && errno == EINTR) continue;
+        // EAGAIN: the counter is at its maximum, so a wake-up is pending anyway.
+        return (written < 0 && errno == EAGAIN) ? 0 : -1;
+    }
+}
+
+uint64_t wear_eventfd_drain(int fd) {
+    uint64_t value = 0;
+    for (;;) {
+        ssize_t got = read(fd, &value, sizeof(value));
+        if (got == (ssize_t)sizeof(value)) return value;
+        if (got < 0 && errno == EINTR) continue;
+        return 0;
+    }
 }

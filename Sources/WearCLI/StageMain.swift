@@ -10,9 +10,27 @@ public enum StageMain {
     /// one line on stderr), runs it and exits.
     public static func run<S: Stage>(_ common: CommonOptions, makeStage: (Logger) throws -> S) -> Never {
         let logger = bootstrapLogging(program: S.name, level: common.logLevel.level)
-        let stage: S
+        let stage = build(makeStage, logger: logger)
+        var runner = StageRunner(stage: stage, options: common.runnerOptions, logger: logger)
+        exit(runner.run().rawValue)
+    }
+
+    /// The same for a deferred stage (`BatchStage`), run by `BatchStageRunner`.
+    public static func run<S: BatchStage>(_ common: CommonOptions, makeStage: (Logger) throws -> S) -> Never {
+        let logger = bootstrapLogging(program: S.name, level: common.logLevel.level)
+        let stage = build(makeStage, logger: logger)
         do {
-            stage = try makeStage(logger)
+            var runner = try BatchStageRunner(stage: stage, options: common.runnerOptions, logger: logger)
+            exit(runner.run().rawValue)
+        } catch {
+            logger.error("\(error.message)")
+            exit(error.status.rawValue)
+        }
+    }
+
+    private static func build<S>(_ makeStage: (Logger) throws -> S, logger: Logger) -> S {
+        do {
+            return try makeStage(logger)
         } catch let failure as StageFailure {
             logger.error("\(failure.message)")
             exit(failure.status.rawValue)
@@ -23,8 +41,6 @@ public enum StageMain {
             logger.error("\(error)")
             exit(ExitStatus.config.rawValue)
         }
-        var runner = StageRunner(stage: stage, options: common.runnerOptions, logger: logger)
-        exit(runner.run().rawValue)
     }
 
     /// Installs the stderr log handler once and returns the program's logger.

@@ -18,7 +18,7 @@ import WearTesting
              firstLine: "STAGE: error: cannot open input /nonexistent: No such file or directory"),
         Case(arguments: ["--rejects", "/nonexistent/dir/x"], status: 74,
              firstLine: "STAGE: error: cannot open rejects file /nonexistent/dir/x: No such file or directory"),
-        Case(arguments: ["--input", "/"], status: 74, firstLine: "STAGE: error: reading input: Is a directory"),
+        Case(arguments: ["--input", "/"], status: 74, firstLine: "STAGE: error: cannot read input /: Is a directory"),
         Case(arguments: ["--max-line-bytes", "banana"], status: 64,
              firstLine: "STAGE: error: The value 'banana' is invalid for '--max-line-bytes <size>'"),
         Case(arguments: ["--max-line-bytes", "8"], status: 64,
@@ -37,6 +37,8 @@ import WearTesting
         let lines = result.stderrText.split(separator: "\n").map(String.init)
         #expect(lines.first == testCase.firstLine.replacingOccurrences(of: "STAGE", with: stage))
         #expect(lines.filter { $0.contains("error") || $0.hasPrefix("Error:") }.count == 1, "\(lines)")
+        // A start-up failure read nothing: no `info: in=0 out=0 rejected=0` after the error.
+        #expect(!result.stderrText.contains("info: in="), "\(lines)")
     }
 
     @Test(arguments: identityStages)

@@ -14,9 +14,10 @@ enum {
     WEAR_SIGNAL_RELOAD = 1u << 1,    // SIGHUP
 };
 
-/// Installs handlers for SIGTERM, SIGINT and SIGHUP (without SA_RESTART, so
-/// blocking calls return EINTR), unblocks them (a parent may have blocked
-/// them), and ignores SIGPIPE (writes then fail with EPIPE).
+/// Installs handlers for SIGTERM, SIGINT and SIGHUP (with SA_RESTART: other
+/// threads' blocking calls are restarted; poll(2) still returns, and the
+/// self-pipe wakes it), unblocks them in the calling thread (a parent may
+/// have blocked them), and ignores SIGPIPE (writes then fail with EPIPE).
 /// Returns the read end of a non-blocking self-pipe that becomes readable when a
 /// signal arrives, or -1 with errno set. Idempotent.
 int wear_signals_install(void);
@@ -24,6 +25,22 @@ int wear_signals_install(void);
 /// Returns and clears the WEAR_SIGNAL_* bits received since the last call,
 /// and drains the self-pipe.
 uint32_t wear_signals_take(void);
+
+/// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (pthread_sigmask),
+/// so that only the runner thread takes them. Call first thing in every
+/// worker thread (a thread inherits its creator's mask: blocking before
+/// creating threads works too). Returns 0 or -1.
+int wear_signals_block_in_thread(void);
+/// 1 if all three are blocked in the calling thread, 0 if not, -1 on error.
+int wear_signals_blocked_in_thread(void);
+
+/// A non-blocking, close-on-exec eventfd (counter 0), or -1 with errno set.
+int wear_eventfd_create(void);
+/// Adds 1 to the counter (wakes a poll on it); 0, or -1 with errno set.
+/// Async-signal-safe and callable from any thread.
+int wear_eventfd_signal(int fd);
+/// Reads and resets the counter: the number of signals since the last drain (0 if none).
+uint64_t wear_eventfd_drain(int fd);
 
 /// Raises the pipe's capacity (F_SETPIPE_SZ) to at most `bytes`; returns the
 /// new capacity, or -1 when fd is not a pipe or the kernel refuses.

@@ -32,10 +32,12 @@ final class InputReader {
     }
 
     let fd: Int32
+    /// The path, or `<stdin>`, for error messages.
+    let name: String
     private let ownsDescriptor: Bool
     private let signalFD: Int32
     /// Regular files never block: no poll, no flush before reads.
-    private let neverBlocks: Bool
+    let neverBlocks: Bool
 
     init(source: InputSource, signalFD: Int32) throws(StageFailure) {
         switch source {
@@ -53,9 +55,17 @@ final class InputReader {
             fd = opened
             ownsDescriptor = true
         }
+        name = source.displayName
         self.signalFD = signalFD
         var info = stat()
-        neverBlocks = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let known = fstat(fd, &info) == 0
+        // A directory opens fine and fails at the first read: refuse it now,
+        // as a start-up error that names the path.
+        if known && (info.st_mode & S_IFMT) == S_IFDIR {
+            if ownsDescriptor { close(fd) }
+            throw StageFailure(status: .ioError, message: "cannot read input \(name): \(String(cString: strerror(EISDIR)))")
+        }
+        neverBlocks = known && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     deinit {
@@ -78,16 +88,33 @@ final class InputReader {
             case .input?: break
             }
         }
-        while true {
-            let count = Glibc.read(fd, space.baseAddress, space.count)
-            if count > 0 { return .data(count) }
-            if count == 0 { return .endOfInput }
-            switch errno {
-            case EINTR: return .interrupted
-            case EAGAIN: return .data(0) // a FIFO with its writer still open and nothing to read
-            case let code:
-                throw StageFailure(status: .ioError, message: "reading input: \(String(cString: strerror(code)))")
-            }
+        switch try readNow(into: space) {
+        case .data(let count): return .data(count)
+        case .endOfInput: return .endOfInput
+        case .interrupted: return .interrupted
+        case .wouldBlock: return .data(0) // a FIFO with its writer still open and nothing to read
+        }
+    }
+
+    /// What one read(2) gave.
+    enum ReadResult: Equatable {
+        case data(Int)
+        case endOfInput
+        case interrupted
+        /// EAGAIN: nothing to read now (a non-blocking pipe or FIFO).
+        case wouldBlock
+    }
+
+    /// One read(2) into `space`, without waiting first.
+    func readNow(into space: UnsafeMutableRawBufferPointer) throws(StageFailure) -> ReadResult {
+        let count = Glibc.read(fd, space.baseAddress, space.count)
+        if count > 0 { return .data(count) }
+        if count == 0 { return .endOfInput }
+        switch errno {
+        case EINTR: return .interrupted
+        case EAGAIN: return .wouldBlock
+        case let code:
+            throw StageFailure(status: .ioError, message: "reading input \(name): \(String(cString: strerror(code)))")
         }
     }
 

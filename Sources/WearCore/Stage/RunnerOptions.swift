@@ -12,6 +12,11 @@ public struct RunnerOptions: Sendable {
     /// Whole lines per write, each write at most PIPE_BUF bytes.
     public var atomicLines = false
     public var outputFD: Int32 = STDOUT_FILENO
+    /// How long, after end of input or SIGTERM/SIGINT, a `BatchStage`'s
+    /// records in flight are waited for; then they are rejected as `drain_timeout`.
+    public var drainTimeout: Duration = .seconds(30)
+    /// A `BatchStageRunner` stops reading input while this many records are in flight.
+    public var maxRecordsInFlight = 1 << 16
     /// Version string for `wear_stage_info`.
     public var version = WearVersion.current
 

@@ -2,15 +2,27 @@
 /// and acted on by the runner after the record (a stage never handles I/O).
 public struct StageOutput {
     let writer: FileDescriptorWriter
+    /// When set (`SynchronousBatchStage`), lines are collected here instead
+    /// of written: the batch runner writes them when it applies the verdict.
+    let capture: CapturedLines?
     /// The first write failure (closed output or I/O error).
     var failure: WriteFailure?
     /// With `--atomic-lines`: a line was over PIPE_BUF and was not written.
     var refusedLongLine = false
+    /// `emit(appendingTo:)` was given a line that is not a JSON object: the
+    /// runner rejects the record as `not_object`.
+    var appendedToNonObject = false
     /// Scratch for building lines with `emit(appendingTo:_:)`.
     let fields = JSONFieldWriter()
 
     init(writer: FileDescriptorWriter) {
         self.writer = writer
+        self.capture = nil
+    }
+
+    init(capturingInto capture: CapturedLines) {
+        self.writer = FileDescriptorWriter(fd: -1)
+        self.capture = capture
     }
 
     /// Lines emitted so far.
@@ -19,6 +31,11 @@ public struct StageOutput {
     /// Emits one line (a complete JSON value, without newline).
     public mutating func emit(_ line: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
+        if let capture {
+            capture.append(line)
+            linesEmitted += 1
+            return
+        }
         if writer.atomicLines, line.count + 1 > FileDescriptorWriter.atomicLimit {
             refusedLongLine = true
             return
@@ -36,16 +53,37 @@ public struct StageOutput {
     }
 
     /// Emits `line` (a JSON object) with the members `build` appends; the
-    /// original members are copied byte for byte.
-    public mutating func emit(appendingTo line: UnsafeRawBufferPointer, _ build: (inout JSONFieldWriter) -> Void) {
+    /// original members are copied byte for byte. A line that is not an
+    /// object emits nothing and returns false, and the runner rejects the
+    /// record as `not_object` (bad input never stops a stage).
+    @discardableResult
+    public mutating func emit(appendingTo line: UnsafeRawBufferPointer, _ build: (inout JSONFieldWriter) -> Void) -> Bool {
         // A copy shares the scratch buffer: no allocation, and `emit` may
         // mutate `self` while the line is read from it.
         var fields = self.fields
         guard fields.begin(object: line) else {
-            preconditionFailure("emit(appendingTo:) on a line that is not a JSON object")
+            appendedToNonObject = true
+            return false
         }
         build(&fields)
         fields.end()
         emit(fields.bytes)
+        return true
+    }
+}
+
+/// Lines a `StageOutput` collected for one record (the batch adapter).
+final class CapturedLines {
+    private(set) var bytes: [UInt8] = []
+    private(set) var ends: [Int] = []
+
+    func append(_ line: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: line)
+        ends.append(bytes.count)
+    }
+
+    func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
     }
 }

@@ -37,9 +37,12 @@ public struct StageRunner<S: Stage> {
     /// Runs until end of input, SIGTERM/SIGINT, or closed output; logs the
     /// summary line and returns the exit status. Never exits the process.
     public mutating func run() -> ExitStatus {
+        var started = false
         let status: ExitStatus
         do {
-            try runLoop()
+            let input = try start()
+            started = true
+            try runLoop(input)
             status = .ok
         } catch {
             if !error.quiet {
@@ -47,11 +50,13 @@ public struct StageRunner<S: Stage> {
             }
             status = error.status
         }
-        shutDown()
+        // A start-up failure (missing input, unwritable rejects or metrics
+        // file) read nothing: no summary line, no persist.
+        if started { shutDown() }
         return status
     }
 
-    private mutating func runLoop() throws(StageFailure) {
+    private mutating func start() throws(StageFailure) -> InputReader {
         let signalFD = SignalInbox.install()
         let input = try InputReader(source: options.input, signalFD: signalFD)
         rejects = try RejectsSink(path: options.rejectsPath, logger: logger)
@@ -64,14 +69,20 @@ public struct StageRunner<S: Stage> {
                 throw error
             }
         }
+        return input
+    }
+
+    private mutating func runLoop(_ input: InputReader) throws(StageFailure) {
         while true {
             let signals = SignalInbox.take()
             if signals.contains(.reload) {
                 reload()
             }
             if signals.contains(.terminate) {
+                // Every complete line read so far has been processed; the
+                // stage emits what it holds, as at end of input.
                 noteUnfinishedLine()
-                try flush()
+                try finishStage()
                 return
             }
             let space = framer.writableSpace()
@@ -90,9 +101,7 @@ public struct StageRunner<S: Stage> {
                 while let event = framer.finish() {
                     try handle(event)
                 }
-                stage.finish(into: &output)
-                try checkOutput()
-                try flush()
+                try finishStage()
                 return
             case .interrupted, .timedOut:
                 break
@@ -105,6 +114,13 @@ public struct StageRunner<S: Stage> {
                 writeMetricsDuringRun()
             }
         }
+    }
+
+    /// End of input or SIGTERM/SIGINT: the stage's `finish`, then flush.
+    private mutating func finishStage() throws(StageFailure) {
+        stage.finish(into: &output)
+        try checkOutput()
+        try flush()
     }
 
     /// 256 KiB pipes let stages run ahead of each other instead of in lock-step.
@@ -134,14 +150,18 @@ public struct StageRunner<S: Stage> {
         // (the reader went away): the ledger balances on every exit path.
         switch stage.process(record, into: &output) {
         case .pass:
-            if options.atomicLines, line.bytes.count + 1 > FileDescriptorWriter.atomicLimit {
+            if output.appendedToNonObject {
+                try rejectNonObjectAppend(line)
+            } else if options.atomicLines, line.bytes.count + 1 > FileDescriptorWriter.atomicLimit {
                 try refuseLongLine(line)
             } else {
                 ledger.countOut()
                 do { try writer.appendLine(line.bytes) } catch { throw StageFailure.output(error) }
             }
         case .emitted:
-            if output.refusedLongLine {
+            if output.appendedToNonObject {
+                try rejectNonObjectAppend(line)
+            } else if output.refusedLongLine {
                 output.refusedLongLine = false
                 try refuseLongLine(line)
             } else {
@@ -157,6 +177,14 @@ public struct StageRunner<S: Stage> {
         try reject(.lineTooLongForAtomicWrite,
                    detail: "output line longer than \(FileDescriptorWriter.atomicLimit) bytes with --atomic-lines",
                    line: line)
+    }
+
+    /// The stage tried to append members to a line that is not an object
+    /// (`StageOutput.emit(appendingTo:)` returned false): a reject, not a trap.
+    private mutating func rejectNonObjectAppend(_ line: Line) throws(StageFailure) {
+        output.appendedToNonObject = false
+        output.refusedLongLine = false
+        try reject(.notObject, detail: "the stage appended members to a line that is not a JSON object", line: line)
     }
 
     private mutating func checkOutput() throws(StageFailure) {
@@ -233,27 +261,7 @@ public struct StageRunner<S: Stage> {
 
     /// The counts every stage exports.
     func runnerMetrics() -> [MetricFamily] {
-        let stageLabel = [(name: "stage", value: S.name)]
-        let rejected = ledger.rejectsByReason.sorted { $0.key < $1.key }.map { reason, count in
-            MetricFamily.Sample(labels: stageLabel + [(name: "reason", value: reason.code)], value: Double(count))
-        }
-        return [
-            MetricFamily(name: "wear_stage_info", help: "Stage binary and version (always 1).", kind: .gauge,
-                         samples: [.init(labels: stageLabel + [(name: "version", value: options.version)], value: 1)]),
-            MetricFamily(name: "wear_stage_start_time_seconds", help: "When the stage started, in seconds since the epoch.",
-                         kind: .gauge, samples: [.init(labels: stageLabel, value: Double(startTime))]),
-            MetricFamily(name: "wear_records_in_total", help: "Records read (non-blank input lines).", kind: .counter,
-                         samples: [.init(labels: stageLabel, value: Double(ledger.recordsIn))]),
-            MetricFamily(name: "wear_records_out_total", help: "Records emitted (for wear-alert: consumed).", kind: .counter,
-                         samples: [.init(labels: stageLabel, value: Double(ledger.recordsOut))]),
-            MetricFamily(name: "wear_records_rejected_total", help: "Records rejected, by reason.", kind: .counter,
-                         samples: rejected),
-            MetricFamily(name: "wear_input_bytes_total", help: "Bytes of records read (without newlines).", kind: .counter,
-                         samples: [.init(labels: stageLabel, value: Double(ledger.bytesIn))]),
-            MetricFamily(name: "wear_output_bytes_total", help: "Bytes written to standard output.", kind: .counter,
-                         samples: [.init(labels: stageLabel, value: Double(writer.bytesWritten))]),
-            MetricFamily(name: "wear_blank_lines_total", help: "Blank input lines skipped (not records).", kind: .counter,
-                         samples: [.init(labels: stageLabel, value: Double(framer.blankLines))]),
-        ]
+        RunnerMetrics.families(stage: S.name, version: options.version, startTime: startTime, ledger: ledger,
+                               bytesWritten: writer.bytesWritten, blankLines: framer.blankLines)
     }
 }
