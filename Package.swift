@@ -82,6 +82,12 @@ let package = Package(
             dependencies: ["WearCore", "WearJOSE", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
+        // The sharded runner's benchmark and process-test driver (bench/shard/run.sh).
+        .executableTarget(
+            name: "wear-shard-bench",
+            dependencies: ["WearCore", "WearTesting", .product(name: "Logging", package: "swift-log")],
+            path: "bench/shard/driver"
+        ),
 
         // MARK: tests
         .testTarget(

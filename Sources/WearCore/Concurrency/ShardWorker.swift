@@ -1,0 +1,111 @@
+/// The loop one worker thread runs: its own parser and shard (created on
+/// the thread, so the shard's state is allocated and first touched on the
+/// worker's NUMA node), commands in, completions out.
+///
+/// Records are checked by the record layer here, on the worker (valid JSON,
+/// an object, no duplicate names): a bad line is a reject like under the
+/// synchronous runner, with the same reason and detail.
+struct ShardWorker<Shard: Stage> {
+    let index: Int
+    let channel: ShardChannel
+    private var shard: Shard
+    private let parser: JSONParser
+    private let captured = CapturedLines()
+    private var output: StageOutput
+
+    init(index: Int, channel: ShardChannel, maxLineBytes: Int, shard: Shard) {
+        self.index = index
+        self.channel = channel
+        self.shard = shard
+        self.parser = JSONParser(capacity: maxLineBytes + 1)
+        self.output = StageOutput(capturingInto: captured)
+    }
+
+    /// Serves commands until `.stop`.
+    mutating func run() {
+        while true {
+            guard let command = channel.inbox.pop() else {
+                channel.bell.wait()
+                continue
+            }
+            let report: ShardReport
+            switch command {
+            case .records(let work):
+                report = ShardReport(kind: .records, worker: index, sequence: work.sequence, completions: process(work))
+            case .finish(let sequence):
+                report = ShardReport(kind: .finished, worker: index, sequence: sequence, completions: finish())
+            case .stop:
+                var failure: String?
+                do { try shard.persist() } catch { failure = "\(error)" }
+                send(ShardReport(kind: .stopped(persistError: failure), worker: index, sequence: -1, completions: Completions()))
+                return
+            }
+            send(report)
+        }
+    }
+
+    private func send(_ report: ShardReport) {
+        // The runner keeps at most `depth` commands in flight per worker and
+        // the outbox has depth + 1 slots: a push cannot fail.
+        let sent = channel.outbox.push(report)
+        precondition(sent, "shard \(index): report queue full (the runner's in-flight bound was broken)")
+        channel.results.signal()
+    }
+
+    private mutating func process(_ work: ShardWork) -> Completions {
+        var completions = Completions()
+        let batch = work.batch
+        for index in work.indices {
+            let index = Int(index)
+            let ticket = batch.ticket(at: index)
+            switch batch.record(at: index, parser: parser, acceptsNonJSON: Shard.acceptsNonJSONLines) {
+            case .failure(let fault):
+                completions.reject(ticket, fault.reason, detail: fault.detail)
+            case .success(let record):
+                let verdict = shard.process(record, into: &output)
+                complete(ticket, verdict, into: &completions)
+            }
+        }
+        return completions
+    }
+
+    private mutating func complete(_ ticket: RecordTicket, _ verdict: Verdict, into completions: inout Completions) {
+        defer { captured.removeAll() }
+        if output.appendedToNonObject {
+            output.appendedToNonObject = false
+            completions.notAnObject(ticket)
+            return
+        }
+        switch verdict {
+        case .pass:
+            completions.pass(ticket)
+        case .emitted:
+            let captured = self.captured
+            completions.emit(ticket) { lines in captured.write(into: &lines) }
+        case .reject(let reason, let detail):
+            completions.reject(ticket, reason, detail: detail)
+        }
+    }
+
+    private mutating func finish() -> Completions {
+        var completions = Completions()
+        shard.finish(into: &output)
+        let captured = self.captured
+        completions.emitWithoutRecord { lines in captured.write(into: &lines) }
+        captured.removeAll()
+        return completions
+    }
+}
+
+extension CapturedLines {
+    /// Writes every captured line to `lines`.
+    func write(into lines: inout Completions.LineWriter) {
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for end in ends {
+                lines.line(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                start = end
+            }
+        }
+    }
+}
