@@ -72,9 +72,13 @@ final class WorkerPool: @unchecked Sendable {
     /// The worker waits for this many records before completing any (0: each batch at once).
     let gather: Int
 
-    init(delivery: Delivery, gather: Int = 0) throws {
+    /// How long the worker takes per round (a slow shard).
+    let pause: Duration
+
+    init(delivery: Delivery, gather: Int = 0, pause: Duration = .zero) throws {
         self.delivery = delivery
         self.gather = gather
+        self.pause = pause
         wakeUp = try EventFD()
     }
 
@@ -93,6 +97,7 @@ final class WorkerPool: @unchecked Sendable {
                 condition.unlock()
                 let count = pending.reduce(0) { $0 + $1.count }
                 guard count >= gather || stop else { continue }
+                if pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds)) }
                 var completions = Completions()
                 for batch in pending.reversed() {
                     for index in (0..<batch.count).reversed() {
@@ -140,6 +145,7 @@ struct ThreadedStage: BatchStage {
     let pool: WorkerPool
     var descriptorWakeUps = 0
     var maxInFlightSeen = 0
+    var largestBatch = 0
 
     mutating func start(context: inout StageContext) throws(StageFailure) {
         pool.start(remote: context.remote)
@@ -148,6 +154,7 @@ struct ThreadedStage: BatchStage {
 
     mutating func process(_ batch: RecordBatch, context: inout StageContext) {
         maxInFlightSeen = max(maxInFlightSeen, context.recordsInFlight)
+        largestBatch = max(largestBatch, batch.count)
         pool.submit(batch)
     }
 
