@@ -12,6 +12,12 @@ import WearCore
 /// `--mode deferred`: a `BatchStage` whose worker thread (signals blocked)
 /// completes the held records in reverse order once the drain starts,
 /// `--pause-us` microseconds apart, through the remote completer.
+///
+/// For measuring what the batch path costs (docs/runtime.md), three stages
+/// that pass every valid record: `identity` (the synchronous `StageRunner`,
+/// as wear-filter runs), `identity-batch` (the same stage through
+/// `SynchronousBatchStage` on the `BatchStageRunner`) and `pass-batch` (a
+/// native `BatchStage` that checks each record and passes it at once).
 @main
 struct WearRuntimeProbeCommand: ParsableCommand {
     static func main() { wearMain() }
@@ -23,7 +29,10 @@ struct WearRuntimeProbeCommand: ParsableCommand {
         version: WearVersion.current
     )
 
-    enum Mode: String, ExpressibleByArgument { case sync, deferred }
+    enum Mode: String, ExpressibleByArgument {
+        case sync, deferred
+        case identity, identityBatch = "identity-batch", passBatch = "pass-batch"
+    }
 
     @Option(help: "sync or deferred.") var mode: Mode = .deferred
     @Option(help: "Microseconds between the worker's completions while draining.") var pauseUs = 200
@@ -33,6 +42,32 @@ struct WearRuntimeProbeCommand: ParsableCommand {
         switch mode {
         case .sync: StageMain.run(common) { _ in HoldingSyncStage() }
         case .deferred: StageMain.run(common) { logger in HoldingDeferredStage(logger: logger, pause: pauseUs) }
+        case .identity: StageMain.run(common) { _ in ProbeIdentityStage() }
+        case .identityBatch: StageMain.run(common) { _ in SynchronousBatchStage(ProbeIdentityStage(), maxLineBytes: common.maxLineBytes.bytes) }
+        case .passBatch: StageMain.run(common) { _ in PassingBatchStage(maxLineBytes: common.maxLineBytes.bytes) }
+        }
+    }
+}
+
+/// IdentityStage under the probe's name.
+struct ProbeIdentityStage: Stage {
+    static var name: String { "wear-runtime-probe" }
+    mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict { .pass }
+}
+
+/// Checks every record of a batch and passes it at once.
+struct PassingBatchStage: BatchStage {
+    static var name: String { "wear-runtime-probe" }
+    let parser: JSONParser
+
+    init(maxLineBytes: Int) { parser = JSONParser(capacity: maxLineBytes + 1) }
+
+    mutating func process(_ batch: RecordBatch, context: inout StageContext) {
+        for index in 0..<batch.count {
+            switch batch.record(at: index, parser: parser) {
+            case .success: context.pass(batch.ticket(at: index))
+            case .failure(let fault): context.reject(batch.ticket(at: index), fault.reason, detail: fault.detail)
+            }
         }
     }
 }
