@@ -47,6 +47,19 @@ import WearTesting
         #expect(summary?.recordsIn == 2_001)
     }
 
+    @Test func hangupReloadsADeferredStageThatKeepsItsRecords() throws {
+        let scratch = try TemporaryDirectory()
+        let stage = try startProbe("deferred", rejects: scratch.file("rejects"))
+        stage.signal(SIGHUP)
+        #expect(stage.waitForOutput { _, stderr in stderr.contains("wear-runtime-probe: notice: reloaded configuration (SIGHUP)") },
+                "\(stage.stderr)")
+        #expect(stage.stdout.isEmpty)
+        #expect(stage.finish() == 0, "stderr:\n\(stage.stderr)")
+        #expect(stage.stdoutLines.count == Self.records.count)
+        let rejects = try Data(contentsOf: scratch.file("rejects"))
+        expectBalancedLedger("wear-runtime-probe", stdout: stage.stdout, stderr: stage.stderr, rejects: rejects)
+    }
+
     @Test func endOfInputDrainsTheSameWay() throws {
         let scratch = try TemporaryDirectory()
         let stage = try startProbe("deferred", rejects: scratch.file("rejects"))
