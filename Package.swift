@@ -88,6 +88,14 @@ let package = Package(
             dependencies: ["WearCore", "WearTesting", .product(name: "Logging", package: "swift-log")],
             path: "bench/shard/driver"
         ),
+        // A stage that holds every record until the run ends, for the runtime's
+        // real-process signal and drain tests (StageTests); never installed.
+        .executableTarget(
+            name: "wear-runtime-probe",
+            dependencies: ["WearCore", "WearCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Probes/wear-runtime-probe"
+        ),
 
         // MARK: tests
         .testTarget(

@@ -21,6 +21,13 @@ struct ScriptedStage: Stage {
             output.emit(record.bytes)
             output.emit(record.bytes)
             return .emitted
+        case "append_to_array":
+            // A stage appending to bytes that are not an object (its own
+            // mistake, or input it accepted as is) must not trap.
+            let appended = Array("[1,2]".utf8).withUnsafeBytes { line in
+                output.emit(appendingTo: line) { $0.field("never", true) }
+            }
+            return appended ? .emitted : .pass // either way the runner rejects it
         case "long":
             output.emit(appendingTo: record.bytes) { $0.field("pad", String(repeating: "p", count: 5000)) }
             return .emitted
@@ -106,6 +113,38 @@ func runScripted(_ input: String, atomicLines: Bool = false, maxLineBytes: Int =
         #expect(reasons == ["not_object", "duplicate_key", "line_too_long", "not_object"])
         #expect(outcome.output == "{\"ok\":1}\n{\"end\":true}\n")
         #expect(outcome.ledger.balances)
+    }
+
+    @Test func appendingToANonObjectLineIsANotObjectRejectNotATrap() throws {
+        let outcome = try runScripted("{\"do\":\"append_to_array\"}\n{\"do\":\"pass\"}\n")
+        #expect(outcome.status == .ok)
+        #expect(outcome.output == "{\"do\":\"pass\"}\n{\"end\":true}\n")
+        #expect(outcome.ledger.rejectsByReason == [.notObject: 1])
+        #expect(outcome.rejects.first?.contains(#""detail":"the stage appended members to a line that is not a JSON object""#) == true)
+        #expect(outcome.ledger.balances)
+    }
+
+    @Test func aStartUpFailureLogsNoSummaryLine() throws {
+        for input in [InputSource.path("/nonexistent/input.ndjson"), .path("/")] {
+            var options = RunnerOptions()
+            options.input = input
+            let (logger, store) = InMemoryLogHandler.logger()
+            var runner = StageRunner(stage: ScriptedStage(), options: options, logger: logger)
+            #expect(runner.run() != .ok)
+            #expect(store.messages.filter { $0.level == .error }.count == 1, "\(store.messages)")
+            #expect(!store.messages.contains { $0.message.hasPrefix("in=") }, "\(store.messages)")
+            #expect(!runner.stage.persisted && !runner.stage.finished)
+            #expect(runner.ledger.balances && runner.ledger.recordsIn == 0)
+        }
+    }
+
+    @Test func aDirectoryAsInputIsAStartUpErrorNamingThePath() throws {
+        var options = RunnerOptions()
+        options.input = .path("/")
+        let (logger, store) = InMemoryLogHandler.logger()
+        var runner = StageRunner(stage: ScriptedStage(), options: options, logger: logger)
+        #expect(runner.run() == .ioError)
+        #expect(store.messages.map(\.message) == ["cannot read input /: Is a directory"])
     }
 
     @Test func atomicLinesRejectsOutputLinesOverPipeBuf() throws {

@@ -58,6 +58,11 @@ public struct Completions: Sendable {
         return try result.get()
     }
 
+    /// Emitted line `index` (of an `.emitted` or `.extra` entry's range), copied.
+    public func line(_ index: Int) -> [UInt8] {
+        Array(bytes[(index == 0 ? 0 : lineEnds[index - 1])..<lineEnds[index]])
+    }
+
     /// The length of emitted line `index`.
     func lineLength(_ index: Int) -> Int {
         lineEnds[index] - (index == 0 ? 0 : lineEnds[index - 1])

@@ -1,14 +1,30 @@
 /// The records a `BatchStage` holds: their batches (for the bytes of a
 /// pass or a reject), which of their records are done, and how many are
 /// left. A ticket completes once: a second completion finds nothing.
+///
+/// Batches are kept in id order (ids grow with every batch), found by a
+/// check of the last one hit and then a binary search: no hashing, and the
+/// per-record work is a flag in a class-held array, updated in place. (A
+/// dictionary of value entries cost 2,560 instructions per record under
+/// callgrind: every update copied the batch's flags.) A batch leaves as
+/// soon as its last record completes, whatever is still held before it.
 struct InFlightRecords {
-    private struct Pending {
+    private final class Pending {
         let batch: RecordBatch
-        var done: [Bool]
-        var remaining: Int
+        // Runner thread only, and no access spans a call: the dynamic
+        // exclusivity checks (swift_beginAccess) are not needed.
+        @exclusivity(unchecked) var done: [Bool]
+        @exclusivity(unchecked) var remaining: Int
+
+        init(_ batch: RecordBatch) {
+            self.batch = batch
+            done = Array(repeating: false, count: batch.count)
+            remaining = batch.count
+        }
     }
 
-    private var batches: [UInt64: Pending] = [:]
+    private var pending: [Pending] = []
+    private var lastHit = 0
     /// Records read and not yet completed.
     private(set) var count = 0
 
@@ -16,36 +32,50 @@ struct InFlightRecords {
 
     mutating func insert(_ batch: RecordBatch) {
         guard batch.count > 0 else { return }
-        batches[batch.id] = Pending(batch: batch, done: Array(repeating: false, count: batch.count), remaining: batch.count)
+        precondition(pending.last.map { $0.batch.id < batch.id } ?? true, "batches are inserted in id order")
+        pending.append(Pending(batch))
         count += batch.count
     }
 
     /// Marks `ticket` done and returns its batch and index; nil when the
     /// ticket is unknown or already completed.
     mutating func complete(_ ticket: RecordTicket) -> (batch: RecordBatch, index: Int)? {
-        // No local copy of the entry: mutating `done` in place must not copy it.
-        guard let batch = batches[ticket.batch]?.batch, let index = batch.index(of: ticket),
-              batches[ticket.batch]?.done[index] == false else { return nil }
-        if batches[ticket.batch]?.remaining == 1 {
-            batches[ticket.batch] = nil
-        } else {
-            batches[ticket.batch]?.done[index] = true
-            batches[ticket.batch]?.remaining -= 1
-        }
+        guard let position = position(of: ticket.batch) else { return nil }
+        let entry = pending[position]
+        guard let index = entry.batch.index(of: ticket), !entry.done[index] else { return nil }
+        entry.done[index] = true
+        entry.remaining -= 1
         count -= 1
-        return (batch, index)
+        if entry.remaining == 0 {
+            pending.remove(at: position)
+        }
+        return (entry.batch, index)
+    }
+
+    private mutating func position(of id: UInt64) -> Int? {
+        if lastHit < pending.count, pending[lastHit].batch.id == id { return lastHit }
+        var low = 0, high = pending.count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = pending[middle].batch.id
+            if found == id {
+                lastHit = middle
+                return middle
+            }
+            if found < id { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     /// Removes and returns every record still held, in input order.
     mutating func removeAll() -> [(batch: RecordBatch, index: Int)] {
         var left: [(batch: RecordBatch, index: Int)] = []
-        for id in batches.keys.sorted() {
-            guard let pending = batches[id] else { continue }
-            for index in 0..<pending.batch.count where !pending.done[index] {
-                left.append((pending.batch, index))
+        for entry in pending {
+            for index in 0..<entry.batch.count where !entry.done[index] {
+                left.append((entry.batch, index))
             }
         }
-        batches.removeAll()
+        pending.removeAll()
         count = 0
         return left
     }
