@@ -80,7 +80,8 @@ struct CounterRun {
     }
 
     static func sharded(_ input: [UInt8], workers: Int, ordered: Bool, queueDepth: Int = 8, numa: NUMAMode = .off,
-                        persisted: PersistedCounts? = nil) throws -> CounterRun {
+                        persisted: PersistedCounts? = nil,
+                        inspect: (ShardedStage<PerKeyCounterStage>) -> Void = { _ in }) throws -> CounterRun {
         try run(input) { options, logger in
             var sharding = ShardingOptions(key: "dev", workers: workers)
             sharding.ordered = ordered
@@ -89,7 +90,9 @@ struct CounterRun {
             sharding.maxLineBytes = options.maxLineBytes
             let stage = ShardedStage(options: sharding) { _ in PerKeyCounterStage(persisted: persisted) }
             var runner = try BatchStageRunner(stage: stage, options: options, logger: logger)
-            return (runner.run(), runner.ledger)
+            let status = runner.run()
+            inspect(runner.stage)
+            return (status, runner.ledger)
         }
     }
 

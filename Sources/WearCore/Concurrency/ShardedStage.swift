@@ -38,6 +38,8 @@ public struct ShardedStage<Shard: Stage & SendableMetatype>: BatchStage {
     private var finished = false
     /// Records routed to each worker so far (metrics).
     private var routed: [Int]
+    /// The pool's count of waits for a full queue, kept when it stops.
+    private var fullWaitsBeforeStop = 0
 
     /// A sharded stage whose shards `makeShard(index)` builds, on worker `index`'s thread.
     public init(options: ShardingOptions, makeShard: @escaping @Sendable (_ shard: Int) -> Shard) {
@@ -95,6 +97,7 @@ public struct ShardedStage<Shard: Stage & SendableMetatype>: BatchStage {
     public mutating func persist() throws {
         guard let pool else { return }
         self.pool = nil
+        fullWaitsBeforeStop = pool.fullWaits
         let failures = pool.stop { _ in }
         if !failures.isEmpty {
             throw StageFailure(status: .ioError, message: failures.joined(separator: "; "))
@@ -119,7 +122,7 @@ public struct ShardedStage<Shard: Stage & SendableMetatype>: BatchStage {
                          }),
             MetricFamily(name: "wear_shard_queue_full_waits_total",
                          help: "Times the runner waited for a shard that was a full queue behind.", kind: .counter,
-                         samples: [.init(labels: [stage], value: Double(pool?.fullWaits ?? 0))]),
+                         samples: [.init(labels: [stage], value: Double(pool?.fullWaits ?? fullWaitsBeforeStop))]),
         ]
     }
 }
