@@ -31,6 +31,7 @@ bench:
 	@scripts/deps.sh --bench
 	bench/identity/run.sh
 	bench/sim/run.sh
+	bench/shard/run.sh
 	@if [ -x bench/decrypt/run.sh ]; then bench/decrypt/run.sh; fi
 
 clean:

@@ -87,7 +87,7 @@ best() { # best-of-$repeat seconds for "$@"
     for ((i = 0; i < repeat; i++)); do
         /usr/bin/time -f %e -o "$out/time" "$@" < "$input" > /dev/null 2> /dev/null
         t=$(tail -n 1 "$out/time")
-        [[ -z "$best" ]] || (( $(echo "$t < $best" | bc) )) && best=$t
+        if [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
     done
     echo "$best"
 }
@@ -100,7 +100,8 @@ done
 for name in "${runners[@]}"; do
     s=${seconds[$name]}
     printf '%-11s %9s %13s %9s\n' "$name" "$s" \
-        "$(echo "$records / $s" | bc)" "$(echo "scale=2; ${seconds[sync]} / $s" | bc)x"
+        "$(awk -v n="$records" -v s="$s" 'BEGIN { printf "%d", n / s }')" \
+        "$(awk -v a="${seconds[sync]}" -v s="$s" 'BEGIN { printf "%.2fx", a / s }')"
 done
 fi
 
