@@ -11,8 +11,9 @@ import Logging
 /// each record's key by scanning the raw line (`ShardKeyScanner`, exact; a
 /// real parse only for lines with escapes), splits each batch into one part
 /// per worker, and queues the parts (`SPSCQueue`, a doorbell ring per part:
-/// no lock, atomic or allocation per record). Workers check each record
-/// with the record layer, run the shard, and send back `Completions`,
+/// the sharding adds no lock, atomic or allocation per record). Workers
+/// check each record with the record layer, run the shard, and send back
+/// `Completions`,
 /// which the runner applies as they arrive — or, with `ordered`, in input
 /// order (`ReorderBuffer`). Either way a key's records keep their order
 /// (one worker, FIFO queues both ways).
