@@ -41,3 +41,33 @@ import WearTesting
         #expect(direct.ledger.balances)
     }
 }
+
+/// A batch built by hand: owned bytes, padding after every line, tickets.
+@Suite struct RecordBatchTests {
+    @Test func aBatchKeepsItsLinesNumbersAndTicketsAfterTheSourceIsGone() throws {
+        var source: [[UInt8]]? = [Array(#"{"a":1}"#.utf8), Array("[2]".utf8), Array(#"{"c":3}"#.utf8)]
+        let batch = RecordBatch(lines: source ?? [], id: 40, firstLineNumber: 7)
+        source = nil
+        #expect(batch.count == 3)
+        #expect(batch.tickets.map(\.sequence) == [40, 41, 42])
+        #expect((0..<3).map(batch.lineNumber(at:)) == [7, 8, 9])
+        #expect(Array(batch.line(at: 2).bytes) == Array(#"{"c":3}"#.utf8))
+        #expect(batch.index(of: RecordTicket(batch: 40, index: 3)) == nil)
+        #expect(batch.index(of: RecordTicket(batch: 41, index: 0)) == nil)
+        let parser = JSONParser(capacity: 64)
+        let first = try batch.record(at: 0, parser: parser).get()
+        #expect(first.json?["a"]?.int64 == 1)
+        #expect(throws: RecordLayer.Fault.self) { try batch.record(at: 1, parser: parser).get() }
+        #expect(batch.record(at: 1, parser: parser, acceptsNonJSON: true).map { $0.json == nil } == .success(true))
+    }
+
+    @Test func completionsFromAnotherBundleKeepTheirLines() {
+        var first = Completions(), second = Completions()
+        first.emit(RecordTicket(batch: 0, index: 0)) { $0.line(Array("a".utf8)); $0.line(Array("b".utf8)) }
+        second.emit(RecordTicket(batch: 0, index: 1)) { $0.line(Array("c".utf8)) }
+        second.emitWithoutRecord { $0.line(Array("d".utf8)) }
+        first.append(contentsOf: second)
+        #expect(first.entries.map(\.outcome) == [.emitted(lines: 0..<2), .emitted(lines: 2..<3), .extra(lines: 3..<4)])
+        #expect((0..<4).map { String(decoding: first.line($0), as: UTF8.self) } == ["a", "b", "c", "d"])
+    }
+}

@@ -53,6 +53,30 @@ public final class RecordBatch: @unchecked Sendable {
         self.numbers = numbers
     }
 
+    /// A batch of `lines` (no newlines, none blank), numbered from
+    /// `firstLineNumber`: for tests and tools that build batches without a
+    /// runner. `id` is the first record's sequence number.
+    public init(lines: [[UInt8]], id: UInt64 = 0, firstLineNumber: Int = 1) {
+        var joined: [UInt8] = [], offsets: [Int32] = [], lengths: [Int32] = []
+        for line in lines {
+            offsets.append(Int32(joined.count))
+            lengths.append(Int32(line.count))
+            joined += line
+            joined.append(UInt8(ascii: "\n"))
+        }
+        self.id = id
+        byteCount = joined.count
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: joined.count + JSONParser.padding, alignment: 64)
+        joined.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { storage.copyMemory(from: base, byteCount: raw.count) }
+        }
+        (storage + joined.count).initializeMemory(as: UInt8.self, repeating: 0, count: JSONParser.padding)
+        self.storage = storage
+        self.offsets = offsets
+        self.lengths = lengths
+        self.numbers = Array(firstLineNumber..<(firstLineNumber + lines.count))
+    }
+
     deinit { storage.deallocate() }
 
     /// Records in the batch.

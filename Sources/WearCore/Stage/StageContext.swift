@@ -43,6 +43,14 @@ public struct StageContext {
         completions.emit(ticket, line: line)
     }
 
+    /// The record completes with `line` (an object) plus the members `build`
+    /// appends; a line that is not an object becomes a `not_object` reject.
+    @discardableResult
+    public mutating func emit(_ ticket: RecordTicket, appendingTo line: UnsafeRawBufferPointer,
+                              _ build: (inout JSONFieldWriter) -> Void) -> Bool {
+        completions.emit(ticket, appendingTo: line, build)
+    }
+
     /// Adds completions built elsewhere (on this thread).
     public mutating func complete(_ other: Completions) {
         completions.append(contentsOf: other)

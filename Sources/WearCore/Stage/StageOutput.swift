@@ -82,6 +82,17 @@ final class CapturedLines {
         ends.append(bytes.count)
     }
 
+    /// Hands every line collected to a completion.
+    func write(to lines: inout Completions.LineWriter) {
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for end in ends {
+                lines.line(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                start = end
+            }
+        }
+    }
+
     func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)

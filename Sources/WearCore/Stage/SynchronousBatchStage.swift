@@ -47,16 +47,7 @@ public struct SynchronousBatchStage<Wrapped: Stage>: BatchStage {
         case .pass:
             context.pass(ticket)
         case .emitted:
-            let captured = self.captured
-            context.completions.emit(ticket) { lines in
-                captured.bytes.withUnsafeBytes { bytes in
-                    var start = 0
-                    for end in captured.ends {
-                        lines.line(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                        start = end
-                    }
-                }
-            }
+            context.completions.emit(ticket, captured.write(to:))
         case .reject(let reason, let detail):
             context.reject(ticket, reason, detail: detail)
         }
@@ -67,16 +58,7 @@ public struct SynchronousBatchStage<Wrapped: Stage>: BatchStage {
     /// state) has no ticket, so it is written as extra output.
     public mutating func finish(context: inout StageContext) {
         wrapped.finish(into: &output)
-        let captured = self.captured
-        context.completions.emitWithoutRecord { lines in
-            captured.bytes.withUnsafeBytes { bytes in
-                var start = 0
-                for end in captured.ends {
-                    lines.line(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
-                }
-            }
-        }
+        context.completions.emitWithoutRecord(captured.write(to:))
         captured.removeAll()
     }
 
