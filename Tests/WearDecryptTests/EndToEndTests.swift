@@ -120,7 +120,7 @@ import WearTesting
         for line in [#"wear_decrypt_context_cache_misses_total{stage="wear-decrypt"} 4"#,
                      #"wear_decrypt_context_cache_hits_total{stage="wear-decrypt"} 6"#,
                      #"wear_decrypt_context_cache_entries{stage="wear-decrypt"} 4"#,
-                     #"wear_decrypt_context_cache_capacity{stage="wear-decrypt"} 16384"#,
+                     #"wear_decrypt_context_cache_capacity{stage="wear-decrypt"} 65536"#,
                      #"wear_decrypt_key_cache_misses_total{stage="wear-decrypt"} 4"#,
                      #"wear_decrypt_key_cache_entries{stage="wear-decrypt"} 4"#,
                      #"wear_decrypt_key_cache_capacity{stage="wear-decrypt"} 1048576"#,

@@ -59,7 +59,7 @@ extension BoundedMap {
     /// Adds a new entry for an absent `key` whose empty slot is `slot`:
     /// a free entry, else fresh storage (growing it), else the least
     /// recently seen entry, evicted.
-    @usableFromInline
+    @inlinable
     func add(_ value: Value, key: UnsafeRawBufferPointer, hash: UInt64, slot: Int) -> (index: Int32, evicted: Value?) {
         var slot = slot
         var evicted: Value?
@@ -96,7 +96,7 @@ extension BoundedMap {
 
     /// Takes entry `index` (whose value is already moved out) off the list
     /// and the table; unless `keepsEntry`, puts it on the free list.
-    @usableFromInline
+    @inlinable
     func release(_ index: Int32, keepsEntry: Bool = false) {
         unlink(index)
         deleteSlot(of: index)
@@ -109,21 +109,21 @@ extension BoundedMap {
     }
 
     /// Frees an out-of-line key and marks the entry free.
-    @usableFromInline
+    @inlinable
     func dropKey(_ index: Int32) {
         entries[Int(index)].key?.deallocate()
         entries[Int(index)].key = nil
         entries[Int(index)].keyCount = -1
     }
 
-    @usableFromInline
+    @inlinable
     func wipe(_ index: Int32) {
         guard wipesRemovedValues else { return }
         memset(UnsafeMutableRawPointer(values + Int(index)), 0, MemoryLayout<Value>.stride)
     }
 
     /// Backward-shift deletion of entry `index`'s table slot (linear probing without tombstones).
-    @usableFromInline
+    @inlinable
     func deleteSlot(of index: Int32) {
         let wanted = UInt64(index + 1)
         var hole = Int(truncatingIfNeeded: entries[Int(index)].hash) & mask
@@ -144,7 +144,7 @@ extension BoundedMap {
     }
 
     /// Doubles the storage (up to `capacity`) and rebuilds the table.
-    @usableFromInline
+    @inlinable
     func grow() {
         let size = min(capacity, allocated * 2)
         let newEntries = UnsafeMutablePointer<Entry>.allocate(capacity: size)
@@ -166,7 +166,8 @@ extension BoundedMap {
         rebuildTable(size: Self.tableSize(for: size))
     }
 
-    private func rebuildTable(size: Int) {
+    @usableFromInline
+    func rebuildTable(size: Int) {
         table.deallocate()
         table = .allocate(capacity: size)
         table.initialize(repeating: 0, count: size)

@@ -20,7 +20,7 @@ import Glibc
 ///   short however long the map lives.
 /// - storage grows by doubling, up to `capacity`, as entries are added
 ///   (so a large bound costs nothing until a fleet fills it; per entry see
-///   `bytesPerEntry`, measured in BoundedMapBenchmarks and docs/runtime.md).
+///   `bytesPerEntry`, measured by bench/collections/run.sh, figures in docs/benchmarks.md).
 ///
 /// Keys may be any bytes of any length (hostile ones included): the seed is
 /// random per map, so colliding keys cannot be prepared in advance.
@@ -77,6 +77,15 @@ public final class BoundedMap<Value> {
         @usableFromInline var keyCount: Int32
         @usableFromInline var prev: Int32
         @usableFromInline var next: Int32
+
+        @inlinable
+        init(key: UnsafeMutableRawPointer?, hash: UInt64, keyCount: Int32, prev: Int32, next: Int32) {
+            self.key = key
+            self.hash = hash
+            self.keyCount = keyCount
+            self.prev = prev
+            self.next = next
+        }
     }
 
     /// An empty map for at most `capacity` entries (at least 1, at most 2^30).
@@ -96,6 +105,7 @@ public final class BoundedMap<Value> {
     }
 
     /// The power of two at least twice `entries` (the table stays at most half full).
+    @usableFromInline
     static func tableSize(for entries: Int) -> Int {
         var size = 8
         while size < 2 * entries { size <<= 1 }
@@ -146,7 +156,7 @@ public final class BoundedMap<Value> {
     /// value that left the map: the key's previous value, or the evicted
     /// least recently seen entry's (so a caller can recycle what it holds).
     /// Not counted as a look-up.
-    @discardableResult
+    @inlinable @discardableResult
     public func insert(_ value: Value, forKey key: UnsafeRawBufferPointer) -> Value? {
         let hash = BoundedMapHash.hash(key, seed: seed)
         let found = find(key, hash: hash)
@@ -158,7 +168,7 @@ public final class BoundedMap<Value> {
     }
 
     /// Removes `key`'s entry; returns its value. Not counted as a look-up.
-    @discardableResult
+    @inlinable @discardableResult
     public func removeValue(forKey key: UnsafeRawBufferPointer) -> Value? {
         guard let index = find(key, hash: BoundedMapHash.hash(key, seed: seed)).index else { return nil }
         let value = (values + Int(index)).move()
@@ -169,6 +179,7 @@ public final class BoundedMap<Value> {
     /// Removes the least recently seen entry (counted as an eviction) and
     /// returns its value: to make room ahead of an insert and recycle what
     /// the evicted value holds. Nil when the map is empty.
+    @inlinable
     public func evictLeastRecentlySeen() -> Value? {
         guard tail >= 0 else { return nil }
         let index = tail
@@ -207,8 +218,8 @@ public final class BoundedMap<Value> {
         }
     }
 
-    @inline(__always)
-    private func swap(_ slot: inout Value, _ value: Value) -> Value {
+    @inlinable @inline(__always)
+    func swap(_ slot: inout Value, _ value: Value) -> Value {
         let old = slot
         slot = value
         return old

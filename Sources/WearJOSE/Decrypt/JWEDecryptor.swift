@@ -35,9 +35,9 @@ public final class JWEDecryptor {
     /// A context no device holds (evicted, or a candidate's that failed), re-keyed for the next miss.
     var spare: (cipher: AESGCMCipher, enc: ContentEncryption)?
 
-    /// Default bounds: contexts for 16,384 devices (~21 MiB when full), derived
-    /// keys for 1,048,576 (~100 MiB when full; both grow only as devices appear).
-    public static let defaultContextCapacity = 16_384
+    /// Default bounds: contexts for 65,536 devices (~85 MiB when full), derived
+    /// keys for 1,048,576 (~100 MiB when full); both grow only as devices appear.
+    public static let defaultContextCapacity = 1 << 16
     public static let defaultKeyCapacity = 1 << 20
 
     /// A decryptor for `keys` keeping at most `contextCapacity` AES-GCM contexts
