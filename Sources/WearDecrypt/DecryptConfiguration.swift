@@ -9,9 +9,9 @@ public struct DecryptConfiguration: Sendable {
     public var masterKeyPath: String?
     /// Accept key files that group or others can read or write.
     public var allowInsecureKeyFile = false
-    /// How many devices' checked headers and AES-GCM contexts to keep (~1.3 KiB each).
+    /// How many devices' checked headers and AES-GCM contexts to keep (~1.4 KiB each).
     public var contextCacheSize = JWEDecryptor.defaultContextCapacity
-    /// How many devices' keys derived from the master key to keep (~100 bytes each).
+    /// How many devices' keys derived from the master key to keep (~110 bytes each).
     public var keyCacheSize = JWEDecryptor.defaultKeyCapacity
     /// Tokens between reviews of the caches' miss rates (a power of two; tests shorten it).
     var cacheReviewInterval = KeyCacheAdvisor.window

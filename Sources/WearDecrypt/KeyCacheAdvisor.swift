@@ -29,13 +29,13 @@ struct KeyCacheAdvisor {
             advised.contexts = true
             notices.append("\(percent(share)) of the last \(tokens) tokens missed the AES-GCM context cache, which is full "
                            + "(\(contexts.capacity) devices) and evicting: the fleet is larger; raise --context-cache-size "
-                           + "above the number of devices sending here (each context costs ~1.3 KiB)")
+                           + "above the number of devices sending here (each context costs ~1.4 KiB)")
         }
         if let share = thrashing(keys, since: previous.keys, tokens: tokens, streak: &highStreak.keys), !advised.keys {
             advised.keys = true
             notices.append("\(percent(share)) of the last \(tokens) tokens needed an HKDF derivation because the derived-key "
                            + "cache is full (\(keys.capacity) devices) and evicting; raise --key-cache-size above the number "
-                           + "of devices (each key costs ~100 bytes)")
+                           + "of devices (each key costs ~110 bytes)")
         }
         return notices
     }

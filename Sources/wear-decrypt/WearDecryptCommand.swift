@@ -61,10 +61,10 @@ struct WearDecryptCommand: ParsableCommand {
 
     @OptionGroup var keyFiles: KeyFileOptions
 
-    @Option(name: .long, help: ArgumentHelp("How many devices' checked headers and AES-GCM contexts to keep ready (~1.3 KiB each).", valueName: "count"))
+    @Option(name: .long, help: ArgumentHelp("How many devices' checked headers and AES-GCM contexts to keep ready (~1.4 KiB each).", valueName: "count"))
     var contextCacheSize = JWEDecryptor.defaultContextCapacity
 
-    @Option(name: .long, help: ArgumentHelp("How many devices' keys derived from --master-key to keep (~100 bytes each).", valueName: "count"))
+    @Option(name: .long, help: ArgumentHelp("How many devices' keys derived from --master-key to keep (~110 bytes each).", valueName: "count"))
     var keyCacheSize = JWEDecryptor.defaultKeyCapacity
 
     @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))

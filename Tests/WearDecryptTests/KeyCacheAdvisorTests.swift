@@ -19,7 +19,7 @@ import WearTesting
         let notices = advisor.review(contexts: counters(1000, 1000, 900), keys: keys)
         #expect(notices == ["50% of the last 1000 tokens missed the AES-GCM context cache, which is full (100 devices) and "
                             + "evicting: the fleet is larger; raise --context-cache-size above the number of devices sending "
-                            + "here (each context costs ~1.3 KiB)"])
+                            + "here (each context costs ~1.4 KiB)"])
         #expect(advisor.review(contexts: counters(1500, 1500, 1400), keys: keys).isEmpty) // once per run
     }
 

@@ -58,6 +58,23 @@ func run(devices: Int, long: Bool) {
           + "insert+evict \(tenths(evict)) ns  (\(sum % 7))")
 }
 
+/// `bounded_map count LOOKUPS hit|miss|none`: only the look-ups, for
+/// callgrind (instructions per hit or miss = the difference to `none`, / LOOKUPS).
+let arguments = CommandLine.arguments
+if arguments.count == 4, arguments[1] == "count", let lookups = Int(arguments[2]) {
+    let present = keys(1_000, long: true), absent = keys(1_000, long: true, prefix: "x")
+    let map = BoundedMap<Key32>(capacity: 1_000, inlineKeyBytes: 96)
+    for key in present { map.insert((1, 2, 3, 4), forKey: key) }
+    let list = arguments[3] == "miss" ? absent : present
+    var sum: UInt64 = 0
+    for index in 0..<lookups {
+        let key = list[index % list.count]
+        if arguments[3] == "none" { sum &+= UInt64(key.count) } else { key.withUnsafeBytes { sum &+= map.value(forKey: $0)?.3 ?? 1 } }
+    }
+    print(sum)
+    exit(0)
+}
+
 for long in [false, true] {
     for devices in [1_000, 20_000, 200_000, 1_000_000] { run(devices: devices, long: long) }
 }

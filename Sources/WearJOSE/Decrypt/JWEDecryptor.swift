@@ -11,9 +11,9 @@ import WearCore
 /// token once the device's header is cached.
 ///
 /// Two bounded caches (`BoundedMap`, least recently seen evicted), because
-/// their entries cost very different amounts: contexts (~1.3 KiB each,
+/// their entries cost very different amounts: contexts (~1.4 KiB each,
 /// mostly OpenSSL's) for the devices seen most recently, and derived keys
-/// (32 bytes, ~100 with bookkeeping) for many more. HKDF is what makes a
+/// (32 bytes, ~110 with bookkeeping) for many more. HKDF is what makes a
 /// miss expensive; with the device's derived key cached, a context miss
 /// costs a header parse and a key expansion in a recycled context.
 ///
@@ -35,8 +35,8 @@ public final class JWEDecryptor {
     /// A context no device holds (evicted, or a candidate's that failed), re-keyed for the next miss.
     var spare: (cipher: AESGCMCipher, enc: ContentEncryption)?
 
-    /// Default bounds: contexts for 65,536 devices (~85 MiB when full), derived
-    /// keys for 1,048,576 (~100 MiB when full); both grow only as devices appear.
+    /// Default bounds: contexts for 65,536 devices (~90 MiB when full), derived
+    /// keys for 1,048,576 (~110 MiB when full); both grow only as devices appear.
     public static let defaultContextCapacity = 1 << 16
     public static let defaultKeyCapacity = 1 << 20
 

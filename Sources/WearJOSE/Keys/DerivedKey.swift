@@ -1,6 +1,6 @@
 /// A device key derived from the master key, held by value: 32 bytes in four
 /// words, no allocation, so the decryptor can keep those of a million
-/// devices in a `BoundedMap` (~100 bytes each). Opens A256GCM only.
+/// devices in a `BoundedMap` (~110 bytes each). Opens A256GCM only.
 ///
 /// Never printable: `description` and reflection show no key bytes.
 struct DerivedKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
