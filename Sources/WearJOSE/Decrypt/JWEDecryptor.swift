@@ -60,6 +60,7 @@ public final class JWEDecryptor {
         self.keys = keys
         contexts.removeAll()
         derivedKeys.removeAll()
+        spare = nil // it holds an old key's schedule
     }
 
     /// The context cache: look-ups are tokens, a miss parses a header and keys a context.
