@@ -69,7 +69,10 @@ let package = Package(
         ),
 
         // MARK: stage domain modules and their thin commands
-        .target(name: "WearDecrypt", dependencies: ["WearCore", "WearJOSE"]),
+        .target(
+            name: "WearDecrypt",
+            dependencies: ["WearCore", "WearJOSE", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(name: "wear-decrypt", dependencies: ["WearDecrypt", "WearCLI"]),
         .target(name: "WearFilter", dependencies: ["WearCore"]),
         .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),

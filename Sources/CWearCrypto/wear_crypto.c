@@ -33,6 +33,7 @@ struct wear_gcm {
     void *algctx;               // the direct path: the provider's context
     const provider_gcm *provider;
     int seal;
+    size_t key_len;
 };
 
 static EVP_CIPHER *ciphers[2];  // [0] AES-128-GCM, [1] AES-256-GCM, fetched once
@@ -96,6 +97,7 @@ wear_gcm *wear_gcm_new(const uint8_t *key, size_t key_len, int mode) {
     wear_gcm *gcm = OPENSSL_zalloc(sizeof *gcm);
     if (gcm == NULL) return NULL;
     gcm->seal = mode == WEAR_GCM_SEAL;
+    gcm->key_len = key_len;
     if (mode == WEAR_GCM_OPEN && provider_found[index]) {
         const provider_gcm *provider = &providers[index];
         gcm->algctx = provider->newctx(provider->provctx);
@@ -119,6 +121,12 @@ void wear_gcm_free(wear_gcm *gcm) {
     if (gcm->algctx != NULL) gcm->provider->freectx(gcm->algctx); // cleanses the key schedule
     EVP_CIPHER_CTX_free(gcm->ctx);                                // likewise; NULL is fine
     OPENSSL_free(gcm);
+}
+
+int wear_gcm_rekey(wear_gcm *gcm, const uint8_t *key, size_t key_len) {
+    if (gcm == NULL || key == NULL || key_len != gcm->key_len) return 0;
+    if (gcm->algctx != NULL) return gcm->provider->dinit(gcm->algctx, key, key_len, NULL, 0, NULL) == 1;
+    return EVP_CipherInit_ex(gcm->ctx, NULL, NULL, key, NULL, gcm->seal ? 1 : 0) == 1;
 }
 
 int wear_gcm_is_direct(const wear_gcm *gcm) { return gcm->algctx != NULL; }

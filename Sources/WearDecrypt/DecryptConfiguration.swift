@@ -9,8 +9,12 @@ public struct DecryptConfiguration: Sendable {
     public var masterKeyPath: String?
     /// Accept key files that group or others can read or write.
     public var allowInsecureKeyFile = false
-    /// How many device headers (and AES-GCM contexts) to keep.
-    public var keyCacheSize = 16_384
+    /// How many devices' checked headers and AES-GCM contexts to keep (~1.4 KiB each).
+    public var contextCacheSize = JWEDecryptor.defaultContextCapacity
+    /// How many devices' keys derived from the master key to keep (~110 bytes each).
+    public var keyCacheSize = JWEDecryptor.defaultKeyCapacity
+    /// Tokens between reviews of the caches' miss rates (a power of two; tests shorten it).
+    var cacheReviewInterval = KeyCacheAdvisor.window
     /// A fixed receive time in ms for records without a numeric `rx`
     /// (tests and reproducible replays); nil means the wall clock.
     public var fixedNow: Int64?

@@ -23,8 +23,9 @@ public struct DecryptFuzzing {
     public init() {
         var configuration = DecryptConfiguration()
         configuration.fixedNow = 1_763_700_000_000
+        configuration.contextCacheSize = 64
         configuration.keyCacheSize = 64
-        let short = Self.master.deviceKey(for: "wr-k128", enc: .a128gcm)
+        guard let short = try? DeviceKey(bytes: Array(100..<116)) else { preconditionFailure("a 16-byte key") }
         stage = DecryptStage(configuration: configuration, keys: KeyRing(deviceKeys: ["wr-k128": short], master: Self.master))
         sealer = AESGCMCipher(key: Self.master.deviceKey(for: "wr-fuzz"), sealing: true)
     }

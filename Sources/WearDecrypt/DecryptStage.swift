@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 import WearCore
 import WearJOSE
 
@@ -24,17 +25,23 @@ public struct DecryptStage: Stage {
     /// For `process(line:)` only (the runner parses envelopes itself).
     var envelopeParser: JSONParser?
     var reloads = (succeeded: 0, failed: 0)
+    /// Where cache notices go (nil: nowhere, as in tests that don't ask).
+    private let logger: Logger?
+    private var advisor = KeyCacheAdvisor()
+    private var tokens = 0
 
     /// Loads the key files named in `configuration` (errors exit 64, 66 or 78).
-    public init(configuration: DecryptConfiguration) throws {
-        try self.init(configuration: configuration, keys: configuration.loadKeys())
+    public init(configuration: DecryptConfiguration, logger: Logger? = nil) throws {
+        try self.init(configuration: configuration, keys: configuration.loadKeys(), logger: logger)
     }
 
     /// A stage with keys already in hand (tests, benchmarks).
-    public init(configuration: DecryptConfiguration, keys: KeyRing) {
+    public init(configuration: DecryptConfiguration, keys: KeyRing, logger: Logger? = nil) {
         self.configuration = configuration
-        self.decryptor = JWEDecryptor(keys: keys, cacheCapacity: configuration.keyCacheSize)
+        self.decryptor = JWEDecryptor(keys: keys, contextCapacity: configuration.contextCacheSize,
+                                      keyCapacity: configuration.keyCacheSize)
         self.plaintextParser = JSONParser(capacity: configuration.maxPlaintextBytes)
+        self.logger = logger
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
@@ -54,6 +61,8 @@ public struct DecryptStage: Stage {
         case .success(let found): token = found
         case .failure(let refusal): return .failure(refusal)
         }
+        tokens &+= 1
+        if tokens & (configuration.cacheReviewInterval - 1) == 0 { reviewCaches() }
         let opened: JWEDecryptor.Opened
         switch decryptor.open(token) {
         case .success(let value): opened = value
@@ -87,6 +96,13 @@ public struct DecryptStage: Stage {
         }
         line.end()
         return line.bytes
+    }
+
+    /// Logs what the advisor has to say about the caches (at most once per cache and run).
+    private mutating func reviewCaches() {
+        for notice in advisor.review(contexts: decryptor.contextCache, keys: decryptor.keyCache) {
+            logger?.notice("\(notice)")
+        }
     }
 
     /// SIGHUP: read the key files again; on any error keep the current keys.

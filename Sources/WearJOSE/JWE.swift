@@ -47,17 +47,33 @@ public enum JWE {
     /// the same checks, in the same order, as `JWEDecryptor`. `key` picks the
     /// key for the header's kid and enc; nil means unknown kid.
     public static func open(_ token: String, key: (ProtectedHeader) -> DeviceKey?) -> Result<(header: ProtectedHeader, plaintext: [UInt8]), JWEFailure> {
+        open(token) { header in
+            guard let deviceKey = key(header) else {
+                return .failure(JWEFailure(.unknownKid, "no key for kid \(header.kidBytes.withUnsafeBytes { JWEFailure.quoted($0) })"))
+            }
+            guard deviceKey.fits(header.enc) else {
+                return .failure(JWEFailure(.keyLengthMismatch, "the key of this kid is \(deviceKey.byteCount) bytes, which opens only "
+                                           + "\(deviceKey.impliedEncryption.rawValue); the token says \(header.enc.rawValue)"))
+            }
+            return .success(deviceKey)
+        }
+    }
+
+    /// Opens a token with the key `keys` has for it, refusing it exactly as
+    /// the stage does (`KeyRing.source(for:)`: unknown kid, key length).
+    public static func open(_ token: String, keys: KeyRing) -> Result<(header: ProtectedHeader, plaintext: [UInt8]), JWEFailure> {
+        open(token) { keys.key(for: $0) }
+    }
+
+    private static func open(_ token: String, resolve: (ProtectedHeader) -> Result<DeviceKey, JWEFailure>)
+        -> Result<(header: ProtectedHeader, plaintext: [UInt8]), JWEFailure> {
         let bytes = Array(token.utf8)
         return bytes.withUnsafeBytes { raw in
             split(raw).flatMap { header, parts in
-                guard let deviceKey = key(header) else {
-                    return .failure(JWEFailure(.unknownKid, "no key for kid \(header.kidBytes.withUnsafeBytes { JWEFailure.quoted($0) })"))
-                }
-                guard deviceKey.fits(header.enc) else {
-                    return .failure(JWEFailure(.keyLengthMismatch, "the key of this kid is \(deviceKey.byteCount) bytes; \(header.enc.rawValue) needs \(header.enc.keyByteCount)"))
-                }
-                return parts.checkShape().flatMap { parts in
-                    open(raw, parts: parts, key: deviceKey).map { (header, $0) }
+                resolve(header).flatMap { deviceKey in
+                    parts.checkShape().flatMap { parts in
+                        open(raw, parts: parts, key: deviceKey).map { (header, $0) }
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import WearCLI
 import WearCore
 import WearDecrypt
+import WearJOSE
 
 @main
 struct WearDecryptCommand: ParsableCommand {
@@ -27,6 +28,16 @@ struct WearDecryptCommand: ParsableCommand {
             unknown_kid, key_length_mismatch, auth_failed, bad_plaintext,
             dev_mismatch, line_too_long, ... (see --rejects and docs/wear-decrypt.md).
 
+            A device's key fixes its algorithm, never the token's header: a 32-byte
+            key (from --keys, or derived from --master-key) opens only A256GCM, a
+            16-byte key from --keys only A128GCM; anything else is
+            key_length_mismatch. Keys are never truncated or padded.
+
+            Two caches keep a fleet fast: AES-GCM contexts for the devices seen most
+            recently (--context-cache-size) and derived keys for many more
+            (--key-cache-size); HKDF is what a miss costs. A notice on stderr says
+            which one to raise when one keeps missing.
+
             Key files must be readable by their owner only (chmod 600), as ssh
             requires. SIGHUP reloads them; if the new files are invalid, the old
             keys stay in use.
@@ -50,8 +61,11 @@ struct WearDecryptCommand: ParsableCommand {
 
     @OptionGroup var keyFiles: KeyFileOptions
 
-    @Option(name: .long, help: ArgumentHelp("How many devices' headers and AES-GCM contexts to keep ready.", valueName: "count"))
-    var keyCacheSize = 16_384
+    @Option(name: .long, help: ArgumentHelp("How many devices' checked headers and AES-GCM contexts to keep ready (~1.4 KiB each).", valueName: "count"))
+    var contextCacheSize = JWEDecryptor.defaultContextCapacity
+
+    @Option(name: .long, help: ArgumentHelp("How many devices' keys derived from --master-key to keep (~110 bytes each).", valueName: "count"))
+    var keyCacheSize = JWEDecryptor.defaultKeyCapacity
 
     @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))
     var defaultRx: Int64?
@@ -60,17 +74,21 @@ struct WearDecryptCommand: ParsableCommand {
         guard keyFiles.keys != nil || keyFiles.masterKey != nil else {
             throw ValidationError("give --keys FILE, --master-key FILE, or both")
         }
-        guard keyCacheSize >= 2, keyCacheSize <= 10_000_000 else {
-            throw ValidationError("--key-cache-size must be between 2 and 10000000, found \(keyCacheSize)")
+        guard contextCacheSize >= 2, contextCacheSize <= 10_000_000 else {
+            throw ValidationError("--context-cache-size must be between 2 and 10000000, found \(contextCacheSize)")
+        }
+        guard keyCacheSize >= 2, keyCacheSize <= 100_000_000 else {
+            throw ValidationError("--key-cache-size must be between 2 and 100000000, found \(keyCacheSize)")
         }
     }
 
     func run() throws {
         var configuration = DecryptConfiguration(keysPath: keyFiles.keys, masterKeyPath: keyFiles.masterKey)
         configuration.allowInsecureKeyFile = keyFiles.allowInsecureKeyFile
+        configuration.contextCacheSize = contextCacheSize
         configuration.keyCacheSize = keyCacheSize
         configuration.fixedNow = defaultRx
         configuration.maxPlaintextBytes = common.maxLineBytes.bytes
-        StageMain.run(common) { _ in try DecryptStage(configuration: configuration) }
+        StageMain.run(common) { logger in try DecryptStage(configuration: configuration, logger: logger) }
     }
 }

@@ -11,7 +11,10 @@ struct SimCommand: ParsableCommand {
         discussion: """
             Writes NDJSON to standard output, ordered by the edge's receive time:
             sealed envelopes {"jwe":"<compact JWE>","rx":<ms>} (the default; needs
-            --master-key), or with --plain the telemetry records themselves. The same
+            --master-key, or --keys), or with --plain the telemetry records themselves.
+            The key fixes the algorithm: derived keys seal A256GCM; --enc A128GCM
+            needs --keys with a 16-byte key for every device (`wear keys new --enc
+            A128GCM --fleet N --out FILE` makes them). The same
             options and --seed give byte-identical output and labels.
 
             Attacks (--attack TYPE[:FRACTION], repeatable, or --attacks all[:FRACTION]):
@@ -27,6 +30,8 @@ struct SimCommand: ParsableCommand {
               wear sim --plain --devices 10 --duration 1m --seed 7 | head
               wear sim --plain --attack hr_spike:0.1 --attack flood > fleet.ndjson
               wear sim --realtime --master-key m.key | wear-decrypt --master-key m.key
+              wear keys new --enc A128GCM --fleet 100 --out k128.json
+              wear sim --devices 100 --enc A128GCM --keys k128.json | wear-decrypt --keys k128.json
             """
     )
 
@@ -57,10 +62,13 @@ struct SimCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The fleet's master key (from `wear keys new`); needed unless --plain.", valueName: "file"))
     var masterKey: String?
 
-    @Flag(help: "Accept a master key file that group or others can read.")
+    @Option(help: ArgumentHelp("keys.json of explicit device keys, instead of --master-key (needed for A128GCM).", valueName: "file"))
+    var keys: String?
+
+    @Flag(help: "Accept a key file that group or others can read.")
     var allowInsecureKeyFile = false
 
-    @Option(help: ArgumentHelp("Content encryption: A256GCM or A128GCM.", valueName: "enc"))
+    @Option(help: ArgumentHelp("Content encryption: A256GCM, or A128GCM with 16-byte keys from --keys.", valueName: "enc"))
     var enc = "A256GCM"
 
     @Option(help: ArgumentHelp("Write the ground truth to FILE: NDJSON, one line per attack.", valueName: "file"))
@@ -78,6 +86,7 @@ struct SimCommand: ParsableCommand {
         }
         var runner = SimRunner(config: config)
         runner.masterKeyPath = masterKey
+        runner.keysPath = keys
         runner.allowInsecureKeyFile = allowInsecureKeyFile
         runner.labelsPath = labels
         runner.realtime = realtime
@@ -111,8 +120,17 @@ struct SimCommand: ParsableCommand {
                 }
             }
         }
-        if !plain, masterKey == nil {
-            throw SimConfigError("sealed output needs --master-key FILE (make one with `wear keys new --out FILE`), or pass --plain")
+        if !plain, masterKey != nil, keys != nil {
+            throw SimConfigError("give one of --master-key FILE and --keys FILE")
+        }
+        if !plain, masterKey == nil, keys == nil {
+            throw SimConfigError("sealed output needs --master-key FILE (make one with `wear keys new --out FILE`), "
+                                 + "--keys FILE, or --plain")
+        }
+        if !plain, masterKey != nil, encryption != .a256gcm {
+            throw SimConfigError("--enc \(encryption.rawValue) needs 16-byte keys from --keys: keys derived from --master-key "
+                                 + "are 32 bytes and seal only A256GCM; make them with "
+                                 + "`wear keys new --enc A128GCM --fleet \(devices) --out keys128.json`")
         }
         try config.validate()
         return config

@@ -117,8 +117,13 @@ import WearTesting
                                         input: data, directory: scratch.url)
         #expect(result.status == 0)
         let metrics = try String(contentsOf: scratch.file("metrics.prom"), encoding: .utf8)
-        for line in [#"wear_decrypt_key_cache_misses_total{stage="wear-decrypt"} 4"#,
+        for line in [#"wear_decrypt_context_cache_misses_total{stage="wear-decrypt"} 4"#,
+                     #"wear_decrypt_context_cache_hits_total{stage="wear-decrypt"} 6"#,
+                     #"wear_decrypt_context_cache_entries{stage="wear-decrypt"} 4"#,
+                     #"wear_decrypt_context_cache_capacity{stage="wear-decrypt"} 65536"#,
+                     #"wear_decrypt_key_cache_misses_total{stage="wear-decrypt"} 4"#,
                      #"wear_decrypt_key_cache_entries{stage="wear-decrypt"} 4"#,
+                     #"wear_decrypt_key_cache_capacity{stage="wear-decrypt"} 1048576"#,
                      #"wear_decrypt_master_key_loaded{stage="wear-decrypt"} 1"#,
                      #"wear_records_out_total{stage="wear-decrypt"} 10"#] {
             #expect(metrics.contains(line), "\(line)")

@@ -14,8 +14,8 @@ import WearJOSE
         return DecryptStage(configuration: configuration, keys: keys ?? KeyRing(master: master))
     }
 
-    private func token(_ plaintext: String, kid: String = "wr-1", enc: ContentEncryption = .a256gcm) -> String {
-        JWE.seal(Array(plaintext.utf8), kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc)
+    private func token(_ plaintext: String, kid: String = "wr-1", key: DeviceKey? = nil, enc: ContentEncryption = .a256gcm) -> String {
+        JWE.seal(Array(plaintext.utf8), kid: kid, key: key ?? master.deviceKey(for: kid), enc: enc)
     }
 
     private func run(_ line: String, _ stage: inout DecryptStage) -> DecryptStage.LineOutcome {
@@ -61,13 +61,23 @@ import WearJOSE
                 == .rejected(.devMismatch, detail: #"plaintext dev "wr-2" differs from the header kid "wr-1""#))
     }
 
-    @Test func decryptsA128GCMWithTheFirstSixteenDerivedBytes() {
-        var stage = stage()
-        #expect(run(token(#"{"dev":"wr-1"}"#, enc: .a128gcm), &stage) != .rejected(.authFailed, detail: "authentication tag did not verify"))
-        guard case .emitted = run(token(#"{"dev":"wr-1"}"#, enc: .a128gcm), &stage) else {
+    @Test func decryptsA128GCMWithAnExplicitSixteenByteKey() {
+        let short = DeviceKey.generate(.a128gcm)
+        var stage = stage(KeyRing(deviceKeys: ["wr-7": short], master: master))
+        guard case .emitted = run(token(#"{"dev":"wr-7"}"#, kid: "wr-7", key: short, enc: .a128gcm), &stage) else {
             Issue.record("A128GCM token not opened")
             return
         }
+    }
+
+    /// The downgrade of issue 7: A128GCM claimed for a derived key, sealed with its first 16 bytes.
+    @Test func rejectsA128GCMForADerivedKeyAsAKeyLengthMismatch() throws {
+        var stage = stage()
+        let derived = try #require(Base64URL.decodeLenient(master.deviceKey(for: "wr-1").base64URL))
+        let short = try DeviceKey(bytes: Array(derived.prefix(16)))
+        let detail = "the key of this kid is derived from --master-key (32 bytes), which opens only A256GCM; "
+            + "the token says A128GCM, which needs an explicit 16-byte key in --keys"
+        #expect(run(token(#"{"dev":"wr-1"}"#, key: short, enc: .a128gcm), &stage) == .rejected(.keyLengthMismatch, detail: detail))
     }
 
     @Test func reloadKeepsTheKeysWhenTheFilesAreInvalid() {

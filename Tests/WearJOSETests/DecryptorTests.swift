@@ -3,7 +3,7 @@ import Testing
 @testable import WearJOSE
 
 /// The stage's OpenSSL path against swift-crypto's: same plaintexts, same
-/// ciphertexts, same refusals; and the bounded header cache.
+/// ciphertexts, same refusals; and the bounded caches.
 @Suite struct DecryptorTests {
     let master = MasterKey.generate()
 
@@ -13,17 +13,22 @@ import Testing
 
     @Test(arguments: ContentEncryption.allCases)
     func opensWhatSwiftCryptoSeals(_ enc: ContentEncryption) throws {
-        let decryptor = JWEDecryptor(keys: KeyRing(master: master))
-        for length in [0, 1, 15, 16, 17, 142, 1000, 70_000] {
+        // A256GCM devices use derived keys; A128GCM devices need explicit 16-byte keys.
+        let lengths = [0, 1, 15, 16, 17, 142, 1000, 70_000]
+        var explicit: [String: DeviceKey] = [:]
+        if enc == .a128gcm { for length in lengths { explicit["wr-\(length)"] = DeviceKey.generate(.a128gcm) } }
+        let decryptor = JWEDecryptor(keys: KeyRing(deviceKeys: explicit, master: master))
+        for length in lengths {
             let plaintext = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-            let token = JWE.seal(plaintext, kid: "wr-\(length)", key: master.deviceKey(for: "wr-\(length)", enc: enc), enc: enc)
+            let key = explicit["wr-\(length)"] ?? master.deviceKey(for: "wr-\(length)")
+            let token = JWE.seal(plaintext, kid: "wr-\(length)", key: key, enc: enc)
             #expect(try open(token, with: decryptor).get() == plaintext)
         }
     }
 
     @Test(arguments: ContentEncryption.allCases)
     func opensslAndSwiftCryptoProduceTheSameCiphertextAndTag(_ enc: ContentEncryption) throws {
-        let key = master.deviceKey(for: "wr-1", enc: enc)
+        let key = DeviceKey.generate(enc)
         let cipher = try #require(AESGCMCipher(key: key, sealing: true))
         for length in [0, 5, 16, 33, 500] {
             let plaintext = (0..<length).map { UInt8(truncatingIfNeeded: $0) }
@@ -41,7 +46,7 @@ import Testing
     /// give the same plaintexts and refuse the same tampering.
     @Test(arguments: ContentEncryption.allCases)
     func theDirectProviderPathAgreesWithEVP(_ enc: ContentEncryption) throws {
-        let key = master.deviceKey(for: "wr-1", enc: enc)
+        let key = DeviceKey.generate(enc)
         let direct = try #require(AESGCMCipher(key: key, mode: .open))
         let evp = try #require(AESGCMCipher(key: key, mode: .openThroughEVP))
         let sealer = try #require(AESGCMCipher(key: key, mode: .seal))
@@ -82,7 +87,7 @@ import Testing
                 mutated[index] = replacement
                 let text = String(decoding: mutated, as: UTF8.self)
                 let fast = outcome(open(text, with: decryptor))
-                let reference = outcome(JWE.open(text) { self.master.deviceKey(forUTF8: $0.kidBytes, enc: $0.enc) })
+                let reference = outcome(JWE.open(text) { self.master.deviceKey(forUTF8: $0.kidBytes) })
                 #expect(fast == reference, "position \(index) -> \(replacement)")
                 #expect(fast != nil, "a changed token was accepted at \(index)")
             }
@@ -95,16 +100,16 @@ import Testing
         return nil
     }
 
-    @Test func theHeaderCacheStaysWithinItsCapacity() throws {
-        let decryptor = JWEDecryptor(keys: KeyRing(master: master), cacheCapacity: 8)
+    @Test func bothCachesStayWithinTheirCapacity() throws {
+        let decryptor = JWEDecryptor(keys: KeyRing(master: master), contextCapacity: 8, keyCapacity: 20)
         for device in 0..<50 {
             let kid = "wr-\(device)"
             let token = JWE.seal(Array(#"{"dev":"\#(kid)"}"#.utf8), kid: kid, key: master.deviceKey(for: kid), enc: .a256gcm)
             _ = try open(token, with: decryptor).get()
-            #expect(decryptor.cachedHeaders <= 8)
+            #expect(decryptor.contextCache.count <= 8 && decryptor.keyCache.count <= 20)
         }
-        #expect(decryptor.cacheMisses == 50)
-        #expect(decryptor.cacheEvictions > 0)
+        #expect(decryptor.contextCache == .init(hits: 0, misses: 50, evictions: 42, count: 8, capacity: 8))
+        #expect(decryptor.keyCache == .init(hits: 0, misses: 50, evictions: 30, count: 20, capacity: 20))
     }
 
     @Test func aCachedDeviceOpensWithoutAnotherMiss() throws {
@@ -113,7 +118,8 @@ import Testing
         for _ in 0..<5 {
             _ = try open(JWE.seal(Array("{}".utf8), kid: "wr-1", key: key, enc: .a256gcm), with: decryptor).get()
         }
-        #expect(decryptor.cacheMisses == 1)
+        #expect(decryptor.contextCache.misses == 1 && decryptor.contextCache.hits == 4)
+        #expect(decryptor.keyCache.misses == 1)
     }
 
     @Test func replacingTheKeysForgetsCachedContexts() throws {
@@ -121,7 +127,7 @@ import Testing
         let token = JWE.seal(Array("{}".utf8), kid: "wr-1", key: master.deviceKey(for: "wr-1"), enc: .a256gcm)
         _ = try open(token, with: decryptor).get()
         decryptor.replaceKeys(KeyRing(master: MasterKey.generate()))
-        #expect(decryptor.cachedHeaders == 0)
+        #expect(decryptor.contextCache.count == 0 && decryptor.keyCache.count == 0)
         #expect(throws: JWEFailure(.authFailed, "authentication tag did not verify")) { try open(token, with: decryptor).get() }
         decryptor.replaceKeys(KeyRing())
         #expect(throws: JWEFailure(.unknownKid, #"no key for kid "wr-1""#)) { try open(token, with: decryptor).get() }

@@ -1,3 +1,4 @@
+import Crypto
 import Testing
 import WearJOSE
 
@@ -12,12 +13,22 @@ import WearJOSE
         #expect(master.deviceKey(for: "wr-000042").base64URL == Self.expected)
     }
 
-    @Test func a128gcmKeysAreTheFirstSixteenBytesOfTheDerivation() throws {
+    /// The extract step runs once per master key; each device is one expand.
+    @Test(arguments: ["wr-000042", "", "gw/7", String(repeating: "é", count: 128)])
+    func derivedKeysAreTheFullThirtyTwoByteHKDFOutput(_ device: String) throws {
         let master = try MasterKey(bytes: Self.master)
-        let full = try #require(Base64URL.decode(Array(Self.expected.utf8)))
-        let short = master.deviceKey(for: "wr-000042", enc: .a128gcm)
-        #expect(short.byteCount == 16)
-        #expect(short.base64URL == Base64URL.encode(full.prefix(16)))
+        let oneShot = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Self.master), salt: Array("wear-telemetry-v1".utf8),
+                                             info: Array(device.utf8), outputByteCount: 32)
+        let key = master.deviceKey(for: device)
+        #expect(key.byteCount == 32 && key.impliedEncryption == .a256gcm)
+        #expect(key.base64URL == Base64URL.encode(oneShot.withUnsafeBytes { Array($0) }))
+    }
+
+    @Test(arguments: ContentEncryption.allCases)
+    func generatedDeviceKeysHaveTheLengthTheirAlgorithmNeeds(_ enc: ContentEncryption) {
+        let key = DeviceKey.generate(enc)
+        #expect(key.byteCount == enc.keyByteCount && key.impliedEncryption == enc && key.fits(enc))
+        #expect(key != DeviceKey.generate(enc))
     }
 
     @Test(arguments: [

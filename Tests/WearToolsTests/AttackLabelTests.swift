@@ -99,7 +99,7 @@ struct AttackLabelTests {
         for (offset, line) in run.lines.enumerated() {
             let object = try SimSupport.object(line)
             let token = object["jwe"] as? String ?? ""
-            let opened = JWE.open(token) { master.deviceKey(for: $0.kid, enc: $0.enc) }
+            let opened = JWE.open(token) { master.deviceKey(for: $0.kid) }
             if case .success = opened {
                 #expect(!broken.contains(offset + 1), "labelled line \(offset + 1) opened")
             } else {

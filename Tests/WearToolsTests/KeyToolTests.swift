@@ -40,16 +40,15 @@ struct KeyToolTests {
     @Test("derive and export give the keys wear-decrypt derives")
     func deriveAndExport() throws {
         let master = try SimSupport.masterKey()
-        let lines = KeyTool.deriveLines(master: master, devices: ["wr-000001", "gw/7"], enc: .a256gcm)
+        let lines = KeyTool.deriveLines(master: master, devices: ["wr-000001", "gw/7"])
         #expect(lines == "wr-000001\t\(master.deviceKey(for: "wr-000001").base64URL)\ngw/7\t\(master.deviceKey(for: "gw/7").base64URL)\n")
         let directory = try TemporaryDirectory()
         let path = directory.file("keys.json").path
-        try KeyTool.writeKeys(KeyTool.keysDocument(master: master, devices: KeyTool.fleet(3), enc: .a128gcm), to: path,
-                              overwrite: false)
+        try KeyTool.writeKeys(KeyTool.keysDocument(master: master, devices: KeyTool.fleet(3)), to: path, overwrite: false)
         #expect(try mode(path) == 0o600)
         let keys = try KeyFiles.loadKeys(path: path, allowInsecure: false)
         #expect(keys.keys.sorted() == ["wr-000001", "wr-000002", "wr-000003"])
-        #expect(keys["wr-000002"] == master.deviceKey(for: "wr-000002", enc: .a128gcm))
+        #expect(keys["wr-000002"] == master.deviceKey(for: "wr-000002"))
     }
 
     @Test("a device list skips comments and blank lines and refuses duplicates")

@@ -28,8 +28,24 @@ enum SimSupport {
         let labels: [AttackLabel]
     }
 
+    /// Explicit 16-byte keys for an A128GCM fleet (derived keys are 32 bytes, A256GCM only).
+    static func keys128(devices: Int) throws -> [String: DeviceKey] {
+        var keys: [String: DeviceKey] = [:]
+        for device in KeyTool.fleet(devices) {
+            keys[device] = try DeviceKey(bytes: Array(device.utf8.prefix(16)) + Array(repeating: 0x5A, count: max(0, 16 - device.utf8.count)))
+        }
+        return keys
+    }
+
+    /// The key the simulator seals `kid` with for `enc` (nil: not a fleet member).
+    static func key(for kid: String, enc: ContentEncryption, devices: Int) throws -> DeviceKey? {
+        enc == .a256gcm ? try masterKey().deviceKey(for: kid) : try keys128(devices: devices)[kid]
+    }
+
     static func run(_ config: SimConfig) throws -> Run {
-        let simulator = try Simulator(config: config, masterKey: config.plain ? nil : masterKey())
+        let keys: SimKeys? = config.plain ? nil
+            : config.enc == .a256gcm ? .master(try masterKey()) : .table(try keys128(devices: config.devices))
+        let simulator = try Simulator(config: config, keys: keys)
         let sink = MemorySink()
         try simulator.run(into: sink)
         return Run(bytes: sink.bytes, lines: sink.lines, labels: simulator.labels)

@@ -29,6 +29,11 @@ enum { WEAR_GCM_OPEN = 0, WEAR_GCM_SEAL = 1, WEAR_GCM_OPEN_EVP = 2 };
 /// length or out of memory. The caller may wipe its copy of the key afterwards.
 wear_gcm *wear_gcm_new(const uint8_t *key, size_t key_len, int mode);
 /// 1 when an opening context calls the provider directly, 0 when it uses EVP.
+// Replaces the key of `gcm` (same length as its first key, 16 or 32) and
+// rebuilds the key schedule in place, without allocating: a recycled context
+// costs a key expansion, not a new provider context. 1 ok, 0 on failure
+// (then the context must not be used).
+int wear_gcm_rekey(wear_gcm *gcm, const uint8_t *key, size_t key_len);
 int wear_gcm_is_direct(const wear_gcm *gcm);
 /// Frees the context and wipes its key schedule.
 void wear_gcm_free(wear_gcm *gcm);

@@ -33,6 +33,22 @@ public final class AESGCMCipher {
         context = made
     }
 
+    /// An opening context for a derived key.
+    init?(key: DerivedKey) {
+        let made = key.withUnsafeBytes { raw in
+            wear_gcm_new(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, Int32(WEAR_GCM_OPEN))
+        }
+        guard let made else { return nil }
+        context = made
+    }
+
+    /// Replaces the key with one of the same length, in place (no allocation):
+    /// how the decryptor recycles an evicted device's context. False if the
+    /// length differs or libcrypto fails; the context is then unusable.
+    func rekey(_ key: UnsafeRawBufferPointer) -> Bool {
+        wear_gcm_rekey(context, key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count) == 1
+    }
+
     /// A sealing context (`mode: .seal`).
     public convenience init?(key: DeviceKey, sealing: Bool) {
         self.init(key: key, mode: sealing ? .seal : .open)

@@ -4,11 +4,18 @@ import WearCore
 /// path of wear-decrypt.
 ///
 /// Per token: split at the dots and check the shape; find the encoded
-/// header in a bounded cache (on a miss: decode, parse and check it,
-/// resolve and derive the key, build its AES-GCM context); base64url-decode
-/// IV, tag and ciphertext into reused buffers; decrypt in place with the
-/// cached context, AAD = the header exactly as sent. Nothing is allocated
-/// per token once the device's header is cached.
+/// header in the context cache (on a miss: decode, parse and check it,
+/// resolve the key, key an AES-GCM context); base64url-decode IV, tag and
+/// ciphertext into reused buffers; decrypt in place with the cached
+/// context, AAD = the header exactly as sent. Nothing is allocated per
+/// token once the device's header is cached.
+///
+/// Two bounded caches (`BoundedMap`, least recently seen evicted), because
+/// their entries cost very different amounts: contexts (~1.4 KiB each,
+/// mostly OpenSSL's) for the devices seen most recently, and derived keys
+/// (32 bytes, ~110 with bookkeeping) for many more. HKDF is what makes a
+/// miss expensive; with the device's derived key cached, a context miss
+/// costs a header parse and a key expansion in a recycled context.
 ///
 /// Not thread-safe: one per thread (the stage is single-threaded).
 public final class JWEDecryptor {
@@ -16,18 +23,30 @@ public final class JWEDecryptor {
     public static let maxHeaderBytes = 1024
 
     public private(set) var keys: KeyRing
-    private let cache: HeaderCache
-    private let headerParser = JSONParser(capacity: maxHeaderBytes)
+    /// Encoded protected header -> checked header with a keyed AES-GCM context.
+    let contexts: BoundedMap<CachedHeader>
+    /// Device id (kid bytes) -> its key derived from the master key (wiped when dropped).
+    let derivedKeys: BoundedMap<DerivedKey>
+    let headerParser = JSONParser(capacity: maxHeaderBytes)
     /// IV (12 bytes), then tag (16 bytes), then room for a decoded header.
-    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 + maxHeaderBytes + 3, alignment: 16)
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 + maxHeaderBytes + 3, alignment: 16)
     /// Ciphertext, decrypted in place; `JSONParser.padding` spare bytes after it.
     private var buffer: UnsafeMutableRawBufferPointer
-    public private(set) var cacheMisses = 0
+    /// A context no device holds (evicted, or a candidate's that failed), re-keyed for the next miss.
+    var spare: (cipher: AESGCMCipher, enc: ContentEncryption)?
 
-    /// A decryptor for `keys` caching at most `cacheCapacity` device headers and contexts.
-    public init(keys: KeyRing, cacheCapacity: Int = 16_384) {
+    /// Default bounds: contexts for 65,536 devices (~90 MiB when full), derived
+    /// keys for 1,048,576 (~110 MiB when full); both grow only as devices appear.
+    public static let defaultContextCapacity = 1 << 16
+    public static let defaultKeyCapacity = 1 << 20
+
+    /// A decryptor for `keys` keeping at most `contextCapacity` AES-GCM contexts
+    /// and `keyCapacity` derived device keys.
+    public init(keys: KeyRing, contextCapacity: Int = defaultContextCapacity, keyCapacity: Int = defaultKeyCapacity) {
         self.keys = keys
-        self.cache = HeaderCache(capacity: cacheCapacity)
+        // Encoded headers of ids up to ~30 bytes stay inline; device ids up to 24.
+        self.contexts = BoundedMap(capacity: contextCapacity, inlineKeyBytes: 96)
+        self.derivedKeys = BoundedMap(capacity: keyCapacity, inlineKeyBytes: 24, wipesRemovedValues: true)
         self.buffer = .allocate(byteCount: 64 * 1024, alignment: 64)
     }
 
@@ -36,15 +55,18 @@ public final class JWEDecryptor {
         buffer.deallocate()
     }
 
-    /// Replaces the keys (SIGHUP) and forgets every cached header and context.
+    /// Replaces the keys (SIGHUP) and forgets every cached header, context and derived key.
     public func replaceKeys(_ keys: KeyRing) {
         self.keys = keys
-        cache.removeAll()
+        contexts.removeAll()
+        derivedKeys.removeAll()
+        spare = nil // it holds an old key's schedule
     }
 
-    public var cachedHeaders: Int { cache.count }
-    public var cacheEvictions: Int { cache.evictions }
-    public var cacheCapacity: Int { cache.capacity }
+    /// The context cache: look-ups are tokens, a miss parses a header and keys a context.
+    public var contextCache: BoundedMapCounters { contexts.counters }
+    /// The derived-key cache: looked up on a context miss of a derived-key device; a miss runs HKDF.
+    public var keyCache: BoundedMapCounters { derivedKeys.counters }
 
     /// What an opened token yields; valid until the next `open`.
     public struct Opened {
@@ -71,19 +93,23 @@ public final class JWEDecryptor {
             }
         }
         let encodedHeader = token.slice(parts.header)
-        let header: CachedHeader
-        if let cached = cache.lookup(encodedHeader) {
-            header = cached
-        } else {
-            switch admit(encodedHeader) {
-            case .success(let admitted): header = admitted
-            case .failure(let failure): return .failure(failure)
-            }
+        if let cached = contexts.value(forKey: encodedHeader) {
+            if canonical == nil, case .failure(let failure) = parts.checkShape() { return .failure(failure) }
+            return decrypt(token, parts: parts, header: cached)
         }
+        let candidate: Candidate
+        switch admit(encodedHeader) {
+        case .success(let admitted): candidate = admitted
+        case .failure(let failure): return .failure(failure)
+        }
+        var result = Result<Opened, JWEFailure>.failure(JWEFailure(.badJWE, "not opened"))
         if canonical == nil, case .failure(let failure) = parts.checkShape() {
-            return .failure(failure)
+            result = .failure(failure)
+        } else {
+            result = decrypt(token, parts: parts, header: candidate.header)
         }
-        return decrypt(token, parts: parts, header: header)
+        settle(candidate, authenticated: (try? result.get()) != nil)
+        return result
     }
 
     @inline(__always)
@@ -116,33 +142,6 @@ public final class JWEDecryptor {
         switch CompactToken.splitChecked(token).flatMap({ $0.checkShape() }) {
         case .failure(let failure): failure
         case .success: JWEFailure(.badJWE, otherwise)
-        }
-    }
-
-    /// A header not in the cache: decode, parse, check, find the key, build the context, cache it.
-    private func admit(_ encoded: UnsafeRawBufferPointer) -> Result<CachedHeader, JWEFailure> {
-        cacheMisses += 1
-        guard let size = Base64URL.decodedCount(encoded.count) else {
-            return .failure(JWEFailure(.badJWE, "protected header is not base64url"))
-        }
-        guard size <= Self.maxHeaderBytes else {
-            // Decode a long header only to tell which error it is.
-            return .failure(JWEFailure(.badJWE, Base64URL.decode(Array(encoded)) == nil
-                                       ? "protected header is not base64url" : "protected header longer than \(Self.maxHeaderBytes) bytes"))
-        }
-        guard let base = scratch.baseAddress, Base64URL.decode(encoded, into: base + 32) != nil else {
-            return .failure(JWEFailure(.badJWE, "protected header is not base64url"))
-        }
-        let json = UnsafeRawBufferPointer(start: base + 32, count: size)
-        return ProtectedHeader.parse(json: json, parser: headerParser).flatMap { header in
-            keys.key(for: header).flatMap { key in
-                guard let cipher = AESGCMCipher(key: key) else {
-                    return .failure(JWEFailure(.badJWE, "libcrypto could not set up AES-GCM"))
-                }
-                let entry = CachedHeader(encoded: encoded, header: header, cipher: cipher)
-                cache.insert(entry)
-                return .success(entry)
-            }
         }
     }
 

@@ -1,3 +1,5 @@
+import Crypto
+
 /// One device's AES-GCM content key: 16 bytes (A128GCM) or 32 bytes (A256GCM).
 ///
 /// Never printable: `description`, `debugDescription` and reflection show
@@ -12,6 +14,13 @@ public struct DeviceKey: Sendable, Hashable, CustomStringConvertible, CustomDebu
             throw KeyError("a device key must be 16 or 32 bytes, found \(bytes.count) bytes")
         }
         self.bytes = bytes
+    }
+
+    /// A new random key of the length `enc` needs (16 bytes for A128GCM, 32
+    /// for A256GCM), from the system's CSPRNG: an explicit key for --keys.
+    public static func generate(_ enc: ContentEncryption) -> DeviceKey {
+        let key = SymmetricKey(size: SymmetricKeySize(bitCount: enc.keyByteCount * 8))
+        return DeviceKey(trusted: key.withUnsafeBytes { Array($0) })
     }
 
     /// A key from base64url text (no padding; `=` padding and standard

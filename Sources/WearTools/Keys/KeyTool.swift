@@ -2,7 +2,8 @@ import Glibc
 import WearCore
 import WearJOSE
 
-/// `wear keys`: make a master key, derive device keys from it, export keys.json.
+/// `wear keys`: make a master key, derive device keys from it, export keys.json,
+/// or make explicit random device keys (A128GCM devices need them).
 /// Key material is only ever written to files of mode 0600 or to stdout on
 /// request; it never appears in errors.
 public enum KeyTool {
@@ -32,16 +33,38 @@ public enum KeyTool {
         }
     }
 
-    /// `DEV<TAB>KEY` lines, one per device, keys in base64url.
-    public static func deriveLines(master: MasterKey, devices: [String], enc: ContentEncryption) -> String {
-        devices.map { "\($0)\t\(master.deviceKey(for: $0, enc: enc).base64URL)\n" }.joined()
+    /// What to tell an operator who asks for A128GCM keys from the master key.
+    public static let a128gcmNeedsExplicitKeys = "A128GCM keys cannot be derived from the master key: HKDF gives 32-byte "
+        + "keys, which open only A256GCM (keys are never truncated). Give A128GCM devices explicit 16-byte keys: "
+        + "`wear keys new --enc A128GCM --devices FILE --out keys128.json`, then pass that file with --keys"
+
+    /// Checks that `enc` can use keys derived from the master key (only A256GCM can).
+    public static func requireDerivable(_ enc: ContentEncryption) throws(StageFailure) {
+        guard enc.keyByteCount == MasterKey.byteCount else {
+            throw StageFailure(status: .usage, message: a128gcmNeedsExplicitKeys)
+        }
     }
 
-    /// keys.json: a JSON object from device id to base64url key, in the given order.
-    public static func keysDocument(master: MasterKey, devices: [String], enc: ContentEncryption) -> JSONDocument {
+    /// `DEV<TAB>KEY` lines, one per device, keys (32 bytes, A256GCM) in base64url.
+    public static func deriveLines(master: MasterKey, devices: [String]) -> String {
+        devices.map { "\($0)\t\(master.deviceKey(for: $0).base64URL)\n" }.joined()
+    }
+
+    /// keys.json of derived keys: device id -> base64url key, in the given order.
+    public static func keysDocument(master: MasterKey, devices: [String]) -> JSONDocument {
+        keysDocument(devices.map { ($0, master.deviceKey(for: $0)) })
+    }
+
+    /// keys.json of new random keys of the length `enc` needs (16 bytes for
+    /// A128GCM): explicit keys, unrelated to any master key.
+    public static func randomKeysDocument(devices: [String], enc: ContentEncryption) -> JSONDocument {
+        keysDocument(devices.map { ($0, DeviceKey.generate(enc)) })
+    }
+
+    private static func keysDocument(_ keys: [(String, DeviceKey)]) -> JSONDocument {
         let object = JSONDocument.object()
-        for device in devices {
-            object.set(device, master.deviceKey(for: device, enc: enc).base64URL)
+        for (device, key) in keys {
+            object.set(device, key.base64URL)
         }
         return object
     }

@@ -1,26 +1,37 @@
 import WearCore
 import WearJOSE
 
-/// Seals the simulator's records: per-device keys derived from the master
-/// key once and cached, IVs derived from the seed, a wrong "rogue" key for
-/// the bad_key and unknown_device attacks, and the envelope line.
+/// Where the simulated fleet's keys come from. The key fixes the algorithm:
+/// derived keys are 32 bytes (A256GCM only); an A128GCM fleet needs a
+/// keys.json of explicit 16-byte keys (`wear keys new --enc A128GCM`).
+public enum SimKeys: Sendable {
+    case master(MasterKey)
+    case table([String: DeviceKey])
+}
+
+/// Seals the simulator's records: per-device keys (derived from the master
+/// key, or from keys.json) looked up once and cached, IVs derived from the
+/// seed, a wrong "rogue" key for the bad_key and unknown_device attacks, and
+/// the envelope line.
 ///
 /// The IVs are deterministic (seed, device, seq, copy), which is what makes
 /// sealed output reproducible and also why a simulator's master key must
 /// never seal real data.
 final class Sealer {
-    let master: MasterKey
+    let keys: SimKeys
     let enc: ContentEncryption
     private let rogue: MasterKey
+    private let rogueSeed: UInt64
     private let ivSeed: UInt64
     /// Sealing contexts of fleet members: one per device for fleets up to
     /// `cacheSlots`, else direct-mapped by device index.
     private var sealers: [(index: Int, sealer: JWESealer)?]
     static let cacheSlots = 1 << 16
 
-    init(master: MasterKey, enc: ContentEncryption, seed: UInt64, devices: Int) {
-        self.master = master
+    init(keys: SimKeys, enc: ContentEncryption, seed: UInt64, devices: Int) {
+        self.keys = keys
         self.enc = enc
+        rogueSeed = SplitMix64.derive(seed, .rogueKey)
         var rogueBits = SplitMix64(seed: SplitMix64.derive(seed, .rogueKey))
         var bytes: [UInt8] = []
         for _ in 0..<4 {
@@ -64,8 +75,31 @@ final class Sealer {
             }
             if sealed { return }
         }
-        let key = useRogue ? rogue.deviceKey(for: kid, enc: enc) : master.deviceKey(for: kid, enc: enc)
+        guard let key = useRogue ? rogueKey(for: kid) : key(for: kid) else { return }
         output.append(utf8: JWE.seal(plaintext, kid: kid, key: key, enc: enc, iv: iv))
+    }
+
+    /// The device's true key (Simulator checked that every fleet member has one that fits `enc`).
+    private func key(for kid: String) -> DeviceKey? {
+        switch keys {
+        case .master(let master): master.deviceKey(for: kid)
+        case .table(let table): table[kid]
+        }
+    }
+
+    /// A wrong key of the right length: derived from a master key the fleet
+    /// does not use (A256GCM), or 16 bytes drawn from the seed and the kid (A128GCM).
+    private func rogueKey(for kid: String) -> DeviceKey? {
+        guard enc == .a128gcm else { return rogue.deviceKey(for: kid) }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in kid.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        var bits = SplitMix64(seed: rogueSeed ^ hash)
+        var bytes: [UInt8] = []
+        for _ in 0..<2 {
+            let word = bits.next()
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return try? DeviceKey(bytes: bytes)
     }
 
     /// The cached sealing context of fleet member `fleetIndex`.
@@ -73,7 +107,7 @@ final class Sealer {
     private func sealer(fleetIndex: Int, kid: String) -> JWESealer? {
         let slot = fleetIndex % Self.cacheSlots
         if slot < sealers.count, let cached = sealers[slot], cached.index == fleetIndex { return cached.sealer }
-        guard let made = JWESealer(kid: kid, key: master.deviceKey(for: kid, enc: enc), enc: enc) else { return nil }
+        guard let key = key(for: kid), let made = JWESealer(kid: kid, key: key, enc: enc) else { return nil }
         if slot < sealers.count { sealers[slot] = (fleetIndex, made) }
         return made
     }

@@ -8,6 +8,8 @@ import WearJOSE
 public struct SimRunner {
     public var config: SimConfig
     public var masterKeyPath: String?
+    /// keys.json of explicit device keys (an A128GCM fleet needs 16-byte ones).
+    public var keysPath: String?
     public var allowInsecureKeyFile = false
     public var labelsPath: String?
     public var realtime = false
@@ -50,20 +52,21 @@ public struct SimRunner {
     }
 
     func makeSimulator() throws(StageFailure) -> Simulator {
-        var master: MasterKey?
-        if !config.plain, let masterKeyPath {
+        var keys: SimKeys?
+        if !config.plain, let path = keysPath ?? masterKeyPath {
             do {
-                master = try KeyFiles.loadMasterKey(path: masterKeyPath, allowInsecure: allowInsecureKeyFile)
+                keys = keysPath != nil ? .table(try KeyFiles.loadKeys(path: path, allowInsecure: allowInsecureKeyFile))
+                    : .master(try KeyFiles.loadMasterKey(path: path, allowInsecure: allowInsecureKeyFile))
             } catch let failure as StageFailure {
                 throw failure
             } catch let error as ConfigError {
                 throw error.failure
             } catch {
-                throw StageFailure(status: .config, message: "\(masterKeyPath): \(error)")
+                throw StageFailure(status: .config, message: "\(path): \(error)")
             }
         }
         do {
-            return try Simulator(config: config, masterKey: master)
+            return try Simulator(config: config, keys: keys)
         } catch {
             throw StageFailure(status: .usage, message: error.message)
         }

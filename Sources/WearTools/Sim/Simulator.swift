@@ -23,15 +23,21 @@ public final class Simulator {
     public private(set) var linesWritten = 0
 
     /// A simulator for `config`; sealed output needs `masterKey`.
-    public init(config: SimConfig, masterKey: MasterKey?) throws(SimConfigError) {
+    public convenience init(config: SimConfig, masterKey: MasterKey?) throws(SimConfigError) {
+        try self.init(config: config, keys: masterKey.map { .master($0) })
+    }
+
+    /// A simulator for `config`; sealed output needs `keys` whose length fits `config.enc`.
+    public init(config: SimConfig, keys: SimKeys?) throws(SimConfigError) {
         try config.validate()
-        guard config.plain || masterKey != nil else {
+        guard config.plain || keys != nil else {
             throw SimConfigError("sealed output needs --master-key FILE (make one with `wear keys new`), or pass --plain")
         }
+        if !config.plain, let keys { try Self.check(keys, config: config) }
         self.config = config
         plan = AttackPlan.make(config)
-        sealer = config.plain ? nil : masterKey.map {
-            Sealer(master: $0, enc: config.enc, seed: config.seed, devices: config.devices)
+        sealer = config.plain ? nil : keys.map {
+            Sealer(keys: $0, enc: config.enc, seed: config.seed, devices: config.devices)
         }
         let rogues = plan.filter { !$0.kind.usesFleetDevice }
         deviceCount = config.devices + rogues.count

@@ -91,12 +91,31 @@ def write_case(name: str, args: list, lines: list) -> None:
     (folder / "input.ndjson").write_bytes(data)
 
 
+# Lines of reject-key-length-mismatch: the first ones are drawn where they
+# always were, those added for issue 7 at the end of main(), so that every
+# other case keeps its bytes.
+KEY_LENGTH_LINES = []
+
+
 def main() -> None:
     (HERE / "master.key").write_text(MASTER.hex() + "\n")
     (HERE / "keys.json").write_text(json.dumps({dev: b64url(key) for dev, key in EXPLICIT.items()}, indent=2) + "\n")
     write_valid_cases()
     write_reject_cases()
     write_config_cases()
+    write_key_length_case()
+
+
+def write_key_length_case() -> None:
+    """A key fixes its algorithm (issue 7): the A128GCM downgrade of a derived
+    or explicit 32-byte key, and a 16-byte key stretched to A256GCM (padded
+    with zeros, or repeated), are key_length_mismatch; the right pairs open."""
+    short = EXPLICIT["wr-k128"]
+    write_case("reject-key-length-mismatch", KEYS_ARG + MASTER_ARG + COMMON, KEY_LENGTH_LINES + [
+        envelope(seal(telemetry("wr-k128"), "wr-k128", short + bytes(16))),
+        envelope(seal(telemetry("wr-k128"), "wr-k128", short + short)),
+        envelope(seal(telemetry("wr-000001"), "wr-000001", derived("wr-000001"))),
+    ])
 
 
 def write_valid_cases() -> None:
@@ -120,7 +139,7 @@ def write_valid_cases() -> None:
         envelope(seal(pretty, d2, derived(d2)), rx=10),
         envelope(seal(telemetry(d2, 3, fw="2.4.1-\u00e9", note="a\"b rx sz"), d2, derived(d2))),
         envelope(seal(b'{"dev":"wr-000002","\\u0072x":1}', d2, derived(d2))),
-        envelope(seal(telemetry(d2, 4), d2, derived(d2, 16), enc="A128GCM")),
+        envelope(seal(telemetry(d2, 4), d2, derived(d2))),
         envelope(raw_token(b'{"kid":"wr-000002", "enc":"A256GCM" ,"alg":"dir"}', telemetry(d2, 5), derived(d2))),
         envelope(seal(telemetry("wr-\u00fc"), "wr-\u00fc", derived("wr-\u00fc"))),
         envelope(seal(b'  {"dev":"wr-000001"}  ', d1, derived(d1))),
@@ -140,6 +159,7 @@ def write_reject_cases() -> None:
     key = derived(d1)
     good = seal(telemetry(d1), d1, key)
     h, ek, iv, ct, tag = parts(good)
+    # The downgrade of issue 7: A128GCM claimed, sealed with the first 16 bytes of the derived key.
     a128 = seal(telemetry(d1), d1, derived(d1, 16), enc="A128GCM")
     write_case("reject-bad-json", MASTER_ARG + COMMON, [
         '{"jwe":', '{"jwe":"x",}', "hello world", "{bad}", '{"jwe":"' + good + '"} trailing', "eyJ\u00e9",
@@ -210,11 +230,12 @@ def write_reject_cases() -> None:
         envelope(seal(telemetry("wr-K256"), "wr-K256", EXPLICIT["wr-k256"])),
         envelope(seal(telemetry("wr-k256"), "wr-k256", EXPLICIT["wr-k256"])),
     ])
-    write_case("reject-key-length-mismatch", KEYS_ARG + COMMON, [
+    KEY_LENGTH_LINES[:] = [
         envelope(seal(telemetry("wr-k128"), "wr-k128", secrets.token_bytes(32))),
         envelope(seal(telemetry("wr-k256"), "wr-k256", EXPLICIT["wr-k256"][:16], enc="A128GCM")),
         envelope(seal(telemetry("wr-k128"), "wr-k128", EXPLICIT["wr-k128"], enc="A128GCM")),
-    ])
+        envelope(a128),
+    ]
     flipped = bytearray(unb64url(ct))
     flipped[3] ^= 0x01
     other = seal(telemetry("wr-000002"), "wr-000002", derived("wr-000002"))
@@ -226,7 +247,7 @@ def write_reject_cases() -> None:
         envelope(".".join([parts(other)[0], ek, iv, ct, tag])),
         envelope(".".join([h, ek, iv, b64url(unb64url(ct)[:-1]), tag])),
         envelope(".".join([h, ek, iv, "", tag])),
-        envelope(".".join([parts(a128)[0], ek, iv, ct, tag])),
+        envelope(".".join([b64url(b'{"kid":"wr-000001","alg":"dir","enc":"A256GCM"}'), ek, iv, ct, tag])),
         envelope(good),
     ])
     write_case("reject-bad-plaintext", MASTER_ARG + COMMON, [envelope(seal(p, d1, key)) for p in [
