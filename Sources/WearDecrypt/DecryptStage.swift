@@ -72,22 +72,16 @@ public struct DecryptStage: Stage {
             return .failure(Refusal(.badPlaintext, "plaintext is not an object"))
         }
         let rx = envelope.json?["rx"]
-        do throws(RecordEditError) {
-            if !editor.has(Self.rx) {
-                switch Envelope.receiveTime(rx) {
-                case .milliseconds(let value): try editor.set(Self.rx, int: Int(value))
-                case .fractional(let value): try editor.set(Self.rx, double: value)
-                case .now: try editor.set(Self.rx, int: Int(configuration.fixedNow ?? Self.wallClockMilliseconds()))
-                }
-            }
-            if !editor.has(Self.sz) {
-                try editor.set(Self.sz, int: envelope.bytes.count)
-            }
-            if !editor.has(Self.meta), Envelope.appendMeta(of: envelope.json, rx: rx, to: meta) {
-                try editor.set(Self.meta, rawJSON: meta.bytes)
-            }
-        } catch {
-            return .failure(Refusal(.badPlaintext, "plaintext: \(error.description)"))
+        switch Envelope.receiveTime(rx) {
+        case .milliseconds(let value): editor.setIfAbsent(Self.rx, int: Int(value))
+        case .fractional(let value): editor.setIfAbsent(Self.rx, double: value)
+        case .now:
+            let now = configuration.fixedNow
+            editor.setIfAbsent(Self.rx) { $0.append(int: Int(now ?? Self.wallClockMilliseconds())) }
+        }
+        editor.setIfAbsent(Self.sz, int: envelope.bytes.count)
+        if !editor.has(Self.meta), Envelope.appendMeta(of: envelope.json, rx: rx, to: meta) {
+            editor.setIfAbsent(Self.meta, rawJSON: meta.bytes)
         }
         return .success(editor.finish())
     }

@@ -13,8 +13,8 @@ import Glibc
 /// one, else moves it to the end (its old bytes are skipped by `finish`).
 final class AddedMembers {
     struct Entry {
-        let name: MemberName
-        /// `,"name":value` in `buffer`.
+        /// `,"name":value` in `buffer` (the name is compared there: holding
+        /// a reference to the `MemberName` would cost a retain per member).
         var range: Range<Int>
         /// Where the value starts in `buffer`.
         var valueStart: Int
@@ -40,8 +40,16 @@ final class AddedMembers {
     @inline(__always)
     func find(_ name: MemberName) -> Int? {
         guard count > 0 else { return nil }
-        for index in 0..<count where entries[index].isLive && entries[index].name == name { return index }
-        return nil
+        return name.quoted.withUnsafeBytes { quoted -> Int? in
+            guard let wanted = quoted.baseAddress else { return nil }
+            for index in 0..<count where entries[index].isLive {
+                let entry = entries[index]
+                let nameStart = entry.range.lowerBound + 1
+                guard entry.valueStart - 1 - nameStart == quoted.count else { continue }
+                if memcmp(buffer.base + nameStart, wanted, quoted.count) == 0 { return index }
+            }
+            return nil
+        }
     }
 
     private func store(_ entry: Entry) -> Int {
@@ -57,7 +65,7 @@ final class AddedMembers {
         buffer.append(UInt8(ascii: ","))
         name.quoted.withUnsafeBytes { buffer.append($0) }
         buffer.append(UInt8(ascii: ":"))
-        return store(Entry(name: name, range: start..<start, valueStart: buffer.count, isLive: true))
+        return store(Entry(range: start..<start, valueStart: buffer.count, isLive: true))
     }
 
     func close(_ index: Int) {
@@ -81,7 +89,7 @@ final class AddedMembers {
         let start = buffer.count
         buffer.reserve(entry.range.count)
         buffer.append(UnsafeRawBufferPointer(start: buffer.base + entry.range.lowerBound, count: entry.range.count))
-        return store(Entry(name: entry.name, range: start..<buffer.count,
+        return store(Entry(range: start..<buffer.count,
                            valueStart: start + entry.valueStart - entry.range.lowerBound, isLive: true))
     }
 

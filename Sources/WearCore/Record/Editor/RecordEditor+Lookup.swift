@@ -8,10 +8,6 @@ extension RecordEditor {
         return nil
     }
 
-    /// True when `has` last found `name` missing from the line.
-    @inline(__always)
-    func isKnownAbsent(_ name: MemberName) -> Bool { absent === name }
-
     /// False when the line certainly has no member `name`: without a
     /// backslash every name is written as is, so its quoted form must occur.
     func mayHave(_ name: MemberName) -> Bool {
@@ -58,7 +54,7 @@ extension RecordEditor {
 
     /// The line's own member `name` for an edit; throws when the line cannot be scanned.
     func originalSpan(_ name: MemberName) throws(RecordEditError) -> MemberSpan? {
-        guard !isKnownAbsent(name), mayHave(name) else { return nil }
+        guard mayHave(name) else { return nil }
         guard index() else { throw .notAnObject }
         return original(name)
     }

@@ -36,9 +36,6 @@ public final class RecordEditor {
     @exclusivity(unchecked) var edits: [MemberEdit] = []
     @exclusivity(unchecked) var editCount = 0
     @exclusivity(unchecked) var order: [Int] = []
-    /// The name `has` last found missing from the line (so that the `set`
-    /// that usually follows does not search again).
-    @exclusivity(unchecked) var absent: MemberName?
     let output: ByteBuffer
 
     public init(capacity: Int = 4096) {
@@ -60,7 +57,6 @@ public final class RecordEditor {
             spans.removeAll(keepingCapacity: true)
         }
         added.removeAll()
-        absent = nil
         if let root, !root.isObject { return false }
         var close = line.count - 1
         while close >= 0, ObjectScanner.isWhitespace(line[close]) { close -= 1 }
@@ -78,16 +74,9 @@ public final class RecordEditor {
     /// True when the record has a member `name`, or an edit has given it one.
     public func has(_ name: MemberName) -> Bool {
         if added.count > 0 || editCount > 0, added.find(name) != nil || pendingEdit(name) != nil { return true }
-        let found: Bool
-        if !mayHave(name) {
-            found = false
-        } else if let root {
-            found = name.bytes.withUnsafeBytes { root.member($0) } != nil
-        } else {
-            found = original(name) != nil
-        }
-        if !found { absent = name }
-        return found
+        guard mayHave(name) else { return false }
+        if let root { return name.bytes.withUnsafeBytes { root.member($0) } != nil }
+        return original(name) != nil
     }
 
     /// The line with every edit applied (valid until the next `begin`).
