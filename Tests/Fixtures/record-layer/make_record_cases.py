@@ -1,10 +1,11 @@
-"""Writes the record-layer golden cases of the identity stages (wear-filter,
-wear-score, wear-alert: Tests/Fixtures/<stage>/<case>/). The expected stdout and
+"""Writes the runtime's record-layer golden cases, Tests/Fixtures/record-layer/<case>/,
+run once in process against the identity stage (rejects name it "wear-identity";
+each stage binary runs a sample of them with its own name). The expected stdout and
 rejects are computed here, independently of the binaries: physical 1-based line
 numbers, CRLF stripped, blank lines skipped, rejects cut at 4 KiB with invalid
 UTF-8 replaced by U+FFFD. Rewrites only the cases named below.
 
-    python3 Tests/Fixtures/wear-filter/make_record_cases.py
+    python3 Tests/Fixtures/record-layer/make_record_cases.py
 """
 import json, os, shutil, sys
 
@@ -128,11 +129,11 @@ def reject_json(stage, reason, number, detail, raw):
     obj = {"stage": stage, "reason": reason, "line": number, "detail": detail, "input": text}
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
-def write(stage, name, spec):
+def write(name, spec):
     args, lines = spec[0], spec[1]
     final = spec[2] if len(spec) > 2 else True
     eol = spec[3] if len(spec) > 3 else b"\n"
-    folder = os.path.join(ROOT, stage, name)
+    folder = os.path.join(ROOT, "record-layer", name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     data = eol.join(l[0] for l in lines) + (eol if final and lines else b"")
@@ -143,7 +144,7 @@ def write(stage, name, spec):
         if verdict == OK:
             out += raw + b"\n"
         elif verdict != BLANK:
-            rejects.append(reject_json(stage, verdict, number, detail, raw))
+            rejects.append(reject_json(STAGE, verdict, number, detail, raw))
     open(os.path.join(folder, "input.ndjson"), "wb").write(data)
     open(os.path.join(folder, "expected.ndjson"), "wb").write(out)
     if rejects:
@@ -151,6 +152,6 @@ def write(stage, name, spec):
     if args:
         open(os.path.join(folder, "args"), "w").write("\n".join(args) + "\n")
 
-for stage in ["wear-filter", "wear-score", "wear-alert"]:
-    for name, spec in CASES.items():
-        write(stage, name, spec)
+STAGE = "wear-identity"  # IdentityStage.name
+for name, spec in CASES.items():
+    write(name, spec)
