@@ -81,6 +81,9 @@ let package = Package(
         ),
         .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
 
+        // MARK: fuzzing support (in no product: shared by the libFuzzer target and its corpus test)
+        .target(name: "WearDecryptFuzzing", dependencies: ["WearDecrypt", "WearJOSE", "WearCore"], path: "fuzz/WearDecryptFuzzing"),
+
         // MARK: tests
         .testTarget(
             name: "WearCoreTests",
@@ -89,7 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "WearCLITests", dependencies: ["WearCLI", "WearTesting"]),
         .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
-        .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearTesting"]),
+        .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearDecryptFuzzing", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
@@ -101,7 +104,7 @@ let package = Package(
 if Context.environment["WEAR_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "wear-decrypt-fuzz",
-        dependencies: ["WearDecrypt"],
+        dependencies: ["WearDecryptFuzzing"],
         path: "fuzz/wear-decrypt",
         exclude: ["jwe.dict"],
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]

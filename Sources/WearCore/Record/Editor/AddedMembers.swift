@@ -52,10 +52,23 @@ final class AddedMembers {
         }
     }
 
+    @inline(__always)
     private func store(_ entry: Entry) -> Int {
         if count == entries.count { entries.append(entry) } else { entries[count] = entry }
         count += 1
         return count - 1
+    }
+
+    /// Adds `,"name":` and the value `write` writes, as one new entry.
+    @inline(__always)
+    func add(_ name: MemberName, _ write: (ByteBuffer) -> Void) {
+        let start = buffer.count
+        buffer.append(UInt8(ascii: ","))
+        name.quoted.withUnsafeBytes { buffer.append($0) }
+        buffer.append(UInt8(ascii: ":"))
+        let valueStart = buffer.count
+        write(buffer)
+        _ = store(Entry(range: start..<buffer.count, valueStart: valueStart, isLive: true))
     }
 
     /// Starts a new entry `,"name":` and returns its index; the caller writes

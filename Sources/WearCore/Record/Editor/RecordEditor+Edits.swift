@@ -16,9 +16,7 @@ extension RecordEditor {
         } else if let span = try originalSpan(name) {
             write(newEdit(name, mode: .replace, original: span.value).text)
         } else {
-            let index = added.open(name)
-            write(added.buffer)
-            added.close(index)
+            added.add(name, write)
         }
     }
 
@@ -28,9 +26,7 @@ extension RecordEditor {
     @discardableResult
     public func setIfAbsent(_ name: MemberName, writing write: (ByteBuffer) -> Void) -> Bool {
         guard !has(name) else { return false }
-        let index = added.open(name)
-        write(added.buffer)
-        added.close(index)
+        added.add(name, write)
         return true
     }
 

@@ -1,9 +1,12 @@
 import WearCore
+import WearDecrypt
 import WearJOSE
 
 /// The work of wear-decrypt's libFuzzer target (fuzz/wear-decrypt), shared
-/// with the test that replays its corpus: one input is tried three ways,
-/// and every outcome is checked against the stage's promises.
+/// with the test that replays its corpus (WearDecryptTests/FuzzCorpusTests);
+/// a target of its own, in no product, so it never ships in wear-decrypt.
+/// One input is tried three ways, and every outcome is checked against the
+/// stage's promises.
 ///
 /// 1. as an input line (an envelope or a bare token);
 /// 2. as a plaintext, sealed for device `wr-fuzz` (reaches the plaintext checks);
