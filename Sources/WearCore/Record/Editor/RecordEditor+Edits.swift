@@ -23,7 +23,7 @@ extension RecordEditor {
     /// Adds member `name` with the value `write` writes unless the record
     /// has it (as read, or from an earlier edit); true when it added it.
     /// One look-up: cheaper than `has` then `set` (wear-decrypt's `rx`, `sz`).
-    @discardableResult
+    @discardableResult @inline(__always)
     public func setIfAbsent(_ name: MemberName, writing write: (ByteBuffer) -> Void) -> Bool {
         guard !has(name) else { return false }
         added.add(name, write)

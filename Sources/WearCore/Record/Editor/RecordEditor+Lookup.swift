@@ -10,6 +10,7 @@ extension RecordEditor {
 
     /// False when the line certainly has no member `name`: without a
     /// backslash every name is written as is, so its quoted form must occur.
+    @inline(__always)
     func mayHave(_ name: MemberName) -> Bool {
         if backslash == 0 {
             let found = text.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\\")), text.count) != nil } ?? false
@@ -22,6 +23,7 @@ extension RecordEditor {
     /// True when `needle` (a quoted name, at least `""`) occurs in the line.
     /// Searches for the byte before its closing quote with memchr(3): for
     /// names like rx, sz and meta a rare byte in telemetry.
+    @inline(__always)
     private func contains(_ needle: UnsafeRawBufferPointer) -> Bool {
         guard let base = text.baseAddress, let needleBase = needle.baseAddress, needle.count >= 2,
               text.count >= needle.count else { return false }
