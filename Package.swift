@@ -100,6 +100,9 @@ let package = Package(
             path: "Tests/Probes/wear-runtime-probe"
         ),
 
+        // MARK: fuzzing support (in no product: shared by the libFuzzer target and its corpus test)
+        .target(name: "WearDecryptFuzzing", dependencies: ["WearDecrypt", "WearJOSE", "WearCore"], path: "fuzz/WearDecryptFuzzing"),
+
         // MARK: tests
         .testTarget(
             name: "WearCoreTests",
@@ -108,7 +111,7 @@ let package = Package(
         ),
         .testTarget(name: "WearCLITests", dependencies: ["WearCLI", "WearTesting"]),
         .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
-        .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearTesting"]),
+        .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearDecryptFuzzing", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
@@ -120,7 +123,7 @@ let package = Package(
 if Context.environment["WEAR_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "wear-decrypt-fuzz",
-        dependencies: ["WearDecrypt"],
+        dependencies: ["WearDecryptFuzzing"],
         path: "fuzz/wear-decrypt",
         exclude: ["jwe.dict"],
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]

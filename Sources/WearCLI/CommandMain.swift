@@ -40,8 +40,5 @@ extension ParsableCommand {
 }
 
 private func printError(_ line: String) {
-    var bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
-    bytes.withUnsafeMutableBytes { raw in
-        _ = Glibc.write(STDERR_FILENO, raw.baseAddress, raw.count)
-    }
+    _ = WriteAll.write(line.hasSuffix("\n") ? line : line + "\n", to: STDERR_FILENO)
 }

@@ -21,7 +21,7 @@ public struct DecryptStage: Stage {
     let decryptor: JWEDecryptor
     private let plaintextParser: JSONParser
     private let meta = ByteBuffer(capacity: 256)
-    private var line = JSONFieldWriter(buffer: ByteBuffer(capacity: 4096))
+    private let editor = RecordEditor(capacity: 4096)
     /// For `process(line:)` only (the runner parses envelopes itself).
     var envelopeParser: JSONParser?
     var reloads = (succeeded: 0, failed: 0)
@@ -70,32 +70,29 @@ public struct DecryptStage: Stage {
         }
         let plaintext = Plaintext.singleLine(opened.plaintext)
         switch Plaintext.check(plaintext, parser: plaintextParser, kid: UnsafeRawBufferPointer(opened.header.kid)) {
-        case .success(let root): return .success(build(plaintext, root: root, envelope: envelope))
+        case .success(let root): return build(plaintext, root: root, envelope: envelope)
         case .failure(let refusal): return .failure(refusal)
         }
     }
 
-    /// The plaintext bytes with rx, sz and meta appended (each unless the plaintext has it).
-    private mutating func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: Record) -> UnsafeRawBufferPointer {
+    /// The plaintext bytes with rx, sz and meta added (each unless the plaintext has it).
+    private func build(_ plaintext: UnsafeRawBufferPointer, root: JSONValue, envelope: Record) -> Result<UnsafeRawBufferPointer, Refusal> {
+        guard editor.begin(object: plaintext, root: root) else {
+            return .failure(Refusal(.badPlaintext, "plaintext is not an object"))
+        }
         let rx = envelope.json?["rx"]
-        let members = Plaintext.Members(plaintext, root: root)
-        let hasMeta = !members.has("meta") && Envelope.appendMeta(of: envelope.json, rx: rx, to: meta)
-        _ = line.begin(object: plaintext) // Plaintext.check made sure it is an object
-        if !members.has("rx") {
-            switch Envelope.receiveTime(rx) {
-            case .milliseconds(let value): line.field("rx", value)
-            case .fractional(let value): line.field("rx", value)
-            case .now: line.field("rx", configuration.fixedNow ?? Self.wallClockMilliseconds())
-            }
+        switch Envelope.receiveTime(rx) {
+        case .milliseconds(let value): editor.setIfAbsent(Self.rx, int: Int(value))
+        case .fractional(let value): editor.setIfAbsent(Self.rx, double: value)
+        case .now:
+            let now = configuration.fixedNow
+            editor.setIfAbsent(Self.rx) { $0.append(int: Int(now ?? Self.wallClockMilliseconds())) }
         }
-        if !members.has("sz") {
-            line.field("sz", envelope.bytes.count)
+        editor.setIfAbsent(Self.sz, int: envelope.bytes.count)
+        if !editor.has(Self.meta), Envelope.appendMeta(of: envelope.json, rx: rx, to: meta) {
+            editor.setIfAbsent(Self.meta, rawJSON: meta.bytes)
         }
-        if hasMeta {
-            line.field("meta", rawJSON: meta.bytes)
-        }
-        line.end()
-        return line.bytes
+        return .success(editor.finish())
     }
 
     /// Logs what the advisor has to say about the caches (at most once per cache and run).
@@ -104,6 +101,10 @@ public struct DecryptStage: Stage {
             logger?.notice("\(notice)")
         }
     }
+
+    static let rx: MemberName = "rx"
+    static let sz: MemberName = "sz"
+    static let meta: MemberName = "meta"
 
     /// SIGHUP: read the key files again; on any error keep the current keys.
     public mutating func reload() throws {

@@ -6,17 +6,19 @@ import WearCore
 enum Plaintext {
     /// The plaintext as one line: JSON allows raw newlines only as
     /// whitespace (never inside strings), so CR and LF become spaces; leading
-    /// whitespace is dropped.
+    /// and trailing whitespace is dropped.
     static func singleLine(_ plaintext: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = plaintext.baseAddress else { return UnsafeRawBufferPointer(plaintext) }
         var start = 0
         while start < plaintext.count, isWhitespace(plaintext[start]) { start += 1 }
+        var end = plaintext.count
+        while end > start, isWhitespace(plaintext[end - 1]) { end -= 1 }
         if memchr(base, 0x0A, plaintext.count) != nil || memchr(base, 0x0D, plaintext.count) != nil {
             for index in start..<plaintext.count where plaintext[index] == 0x0A || plaintext[index] == 0x0D {
                 plaintext[index] = 0x20
             }
         }
-        return UnsafeRawBufferPointer(rebasing: plaintext[start...])
+        return UnsafeRawBufferPointer(rebasing: plaintext[start..<end])
     }
 
     /// The plaintext's root object, or why it is not acceptable. `plaintext`
@@ -41,45 +43,6 @@ enum Plaintext {
             return .failure(Refusal(.devMismatch, "plaintext dev \(quoted(bytes)) differs from the header kid \(quoted(kid))"))
         }
         return .success(root)
-    }
-
-    /// Which of the members the stage may add the plaintext already has.
-    /// Found by a byte search first: a member named `rx` appears as `"rx"`
-    /// in the text unless its name is escaped, so the parsed object is only
-    /// consulted when the text contains the name or a backslash.
-    struct Members {
-        private let text: UnsafeRawBufferPointer
-        private let root: JSONValue
-        private let escaped: Bool
-
-        init(_ text: UnsafeRawBufferPointer, root: JSONValue) {
-            self.text = text
-            self.root = root
-            self.escaped = text.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\\")), text.count) != nil } ?? false
-        }
-
-        func has(_ name: StaticString) -> Bool {
-            let bare = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            if !escaped, !contains(quoted: bare) { return false }
-            return root.member(bare) != nil
-        }
-
-        /// True when `"name"` occurs in the text. Searches for the name's last
-        /// character (memchr), which for rx, sz and meta is rare in telemetry.
-        private func contains(quoted name: UnsafeRawBufferPointer) -> Bool {
-            guard let base = text.baseAddress, let nameBase = name.baseAddress, let last = name.last else { return false }
-            let quote = UInt8(ascii: "\"")
-            var offset = name.count  // the earliest position of the last character after an opening quote
-            while offset + 1 < text.count, let found = memchr(base + offset, Int32(last), text.count - 1 - offset) {
-                let position = UnsafeRawPointer(found) - base
-                let start = position + 1 - name.count
-                if text[position + 1] == quote, text[start - 1] == quote, memcmp(base + start, nameBase, name.count) == 0 {
-                    return true
-                }
-                offset = position + 1
-            }
-            return false
-        }
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

@@ -13,6 +13,7 @@ import Foundation
 /// the ledger from the summary line: in = out + rejects, out = lines written
 /// (for stages whose output is their records), rejects = lines in the file.
 /// `WEAR_UPDATE_GOLDEN=1` rewrites the expected files from the actual run.
+/// The runtime's own record-layer cases are shared: see GoldenFixtures+RecordLayer.swift.
 public enum GoldenFixtures {
     /// Tests/Fixtures, found relative to this source file.
     public static var root: URL {
@@ -34,11 +35,22 @@ public enum GoldenFixtures {
 
     /// Runs one case and throws a `GoldenMismatch` describing every difference.
     public static func check(stage: String, case name: String, binary: String? = nil) throws {
+        try check(stage: stage, case: name, binary: binary ?? stage, stageName: nil)
+    }
+
+    /// `check`, for a case folder shared by several binaries: with
+    /// `stageName`, the expected rejects name that stage instead of the
+    /// identity stage, and the summary line is the binary's.
+    static func check(stage: String, case name: String, binary: String, stageName: String?) throws {
         let folder = root.appendingPathComponent(stage).appendingPathComponent(name)
-        let fixture = try GoldenCase(folder: folder)
+        var fixture = try GoldenCase(folder: folder)
+        if let stageName {
+            guard ProcessInfo.processInfo.environment["WEAR_UPDATE_GOLDEN"] != "1" else { return }
+            fixture.expectedRejects = renamingStage(fixture.expectedRejects, to: stageName)
+        }
         let scratch = try TemporaryDirectory()
         let rejectsURL = scratch.file("rejects.ndjson")
-        let result = try ProcessRun.run(try Binaries.url(of: binary ?? stage),
+        let result = try ProcessRun.run(try Binaries.url(of: binary),
                                         fixture.arguments + ["--rejects", rejectsURL.path],
                                         input: fixture.input, directory: folder)
         let rejects = (try? Data(contentsOf: rejectsURL)) ?? Data()
@@ -58,7 +70,7 @@ public enum GoldenFixtures {
             problems.append("rejects: \(difference)")
         }
         if fixture.status == 0 {
-            problems += ledgerProblems(stage: stage, result: result, rejects: rejects)
+            problems += ledgerProblems(stage: stageName ?? stage, result: result, rejects: rejects)
         }
         if !problems.isEmpty {
             throw GoldenMismatch(case: "\(stage)/\(name)", problems: problems, stderr: result.stderrText)
@@ -108,7 +120,7 @@ struct GoldenCase {
     let arguments: [String]
     let input: Data
     let expectedOutput: Data
-    let expectedRejects: Data
+    var expectedRejects: Data
     let status: Int32
 
     init(folder: URL) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WearCore
 
 /// A stage binary running behind real pipes, for tests that talk to it while
 /// it runs: write (whole or one byte per write), wait for output, signal,
@@ -106,14 +107,8 @@ public final class LiveStage: @unchecked Sendable {
 
     /// Writes all of `data` to the child's stdin (blocking while the pipe is full).
     public func write(_ data: Data) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, inputFD >= 0 {
-                let written = Glibc.write(inputFD, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
-        }
+        guard inputFD >= 0 else { return }
+        _ = data.withUnsafeBytes { WriteAll.write($0, to: inputFD) }
     }
 
     public func write(_ text: String) { write(Data(text.utf8)) }

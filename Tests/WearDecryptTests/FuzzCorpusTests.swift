@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WearDecrypt
+import WearDecryptFuzzing
 import WearTesting
 
 /// Replays the fuzz corpus (Tests/Fixtures/wear-decrypt-fuzz/corpus) through

@@ -3,7 +3,7 @@
 // libFuzzer supplies main. Every input goes through DecryptFuzzing, which
 // tries it as a line, as a sealed plaintext and as a sealed header; a broken
 // promise traps, and libFuzzer keeps the input that did it.
-import WearDecrypt
+import WearDecryptFuzzing
 
 nonisolated(unsafe) private var fuzzing = DecryptFuzzing()
 

@@ -92,26 +92,12 @@ public final class FileDescriptorWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(WriteFailure) {
-        var offset = 0
-        while offset < bytes.count {
-            let length = min(bytes.count - offset, Self.chunkBytes)
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, length)
-            if written >= 0 {
-                offset += written
-                bytesWritten += written
-                continue
-            }
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN:
-                var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&descriptor, 1, -1)
-            case EPIPE:
-                throw .closed
-            case let code:
-                throw .io(code)
-            }
+        let outcome = WriteAll.write(bytes, to: fd, chunkBytes: Self.chunkBytes)
+        bytesWritten += outcome.written
+        switch outcome.error {
+        case 0: return
+        case EPIPE: throw .closed
+        case let code: throw .io(code)
         }
     }
 }

@@ -25,18 +25,9 @@ public struct StderrLogHandler: LogHandler {
             line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
         line += "\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        // One write(2) when it fits, so lines from several processes sharing
+        // stderr do not interleave; a failure has nowhere to be reported.
+        _ = WriteAll.write(line, to: STDERR_FILENO)
     }
 
     static func word(for level: Logger.Level) -> String {

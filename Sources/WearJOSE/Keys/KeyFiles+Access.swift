@@ -70,39 +70,10 @@ extension KeyFiles {
         return bytes
     }
 
-    /// Writes `bytes` to a new file of mode 0600, fsynced. Without
-    /// `overwrite` an existing file is refused (O_EXCL); with it the file is
-    /// replaced atomically (a 0600 temporary sibling, then rename).
-    public static func writePrivate(_ bytes: [UInt8], to path: String, overwrite: Bool) throws {
-        let target = overwrite ? "\(path).tmp.\(getpid())" : path
-        if overwrite { unlink(target) }
-        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let code = errno
-            if code == EEXIST {
-                throw StageFailure(status: .ioError, message: "refusing to overwrite \(path): the file exists")
-            }
-            throw StageFailure(status: .ioError, message: "cannot create \(path): \(String(cString: strerror(code)))")
-        }
-        var failure: Int32 = fchmod(fd, 0o600) == 0 ? 0 : errno
-        var offset = 0
-        bytes.withUnsafeBytes { raw in
-            while failure == 0, offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                } else {
-                    offset += written
-                }
-            }
-        }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, overwrite, rename(target, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(target)
-            throw StageFailure(status: .ioError, message: "cannot write \(path): \(String(cString: strerror(failure)))")
-        }
+    /// Writes `bytes` as a key file of mode 0600 (`DurableFile`: fsynced,
+    /// replaced atomically, never readable by others). Without `overwrite`
+    /// an existing file is refused.
+    public static func writePrivate(_ bytes: [UInt8], to path: String, overwrite: Bool) throws(StageFailure) {
+        try DurableFile(path: path, mode: DurableFile.privateMode, overwrite: overwrite).write(bytes)
     }
 }

@@ -11,13 +11,7 @@ public enum KeyTool {
     /// file of mode 0600; an existing file is refused.
     public static func newMasterKey(path: String) throws(StageFailure) {
         let key = MasterKey.generate()
-        do {
-            try KeyFiles.writePrivate(Array((key.hexText + "\n").utf8), to: path, overwrite: false)
-        } catch let failure as StageFailure {
-            throw failure
-        } catch {
-            throw StageFailure(status: .ioError, message: "cannot write \(path): \(error)")
-        }
+        try KeyFiles.writePrivate(Array((key.hexText + "\n").utf8), to: path, overwrite: false)
     }
 
     /// Loads a master key file (refusing one others can read unless `allowInsecure`).
@@ -71,13 +65,7 @@ public enum KeyTool {
 
     /// Writes keys.json with mode 0600 (refusing an existing file unless `overwrite`).
     public static func writeKeys(_ document: JSONDocument, to path: String, overwrite: Bool) throws(StageFailure) {
-        do {
-            try KeyFiles.writePrivate(Array((document.dumpedPretty() + "\n").utf8), to: path, overwrite: overwrite)
-        } catch let failure as StageFailure {
-            throw failure
-        } catch {
-            throw StageFailure(status: .ioError, message: "cannot write \(path): \(error)")
-        }
+        try KeyFiles.writePrivate(Array((document.dumpedPretty() + "\n").utf8), to: path, overwrite: overwrite)
     }
 
     /// The simulator's fleet ids `wr-000001` ... `wr-N`.

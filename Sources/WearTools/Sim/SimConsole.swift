@@ -53,8 +53,7 @@ public struct SimConsole: SimObserver {
         let eta = done > 0 ? elapsed * (1 - done) / done : 0
         var text = "\r\u{1B}[Kwear sim: \(lines) lines, \(Self.compact(rate))/s, \(Int(done * 100))% of event time"
         text += final ? ", done in \(Self.seconds(elapsed))\n" : ", ETA \(Self.seconds(eta))"
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        _ = WriteAll.write(text, to: STDERR_FILENO)
     }
 
     static func compact(_ value: Double) -> String {

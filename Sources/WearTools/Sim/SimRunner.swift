@@ -79,6 +79,6 @@ public struct SimRunner {
             label.document().dump(into: bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try AtomicFile.write(bytes.array, to: path, mode: 0o644)
+        try DurableFile(path: path, mode: DurableFile.sharedMode).write(bytes.bytes)
     }
 }
