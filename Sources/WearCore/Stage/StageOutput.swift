@@ -72,6 +72,24 @@ public struct StageOutput {
         emit(fields.bytes)
         return true
     }
+
+    /// Emits `record` with the edits `edit` makes (set, replace, append to
+    /// arrays: see `RecordEditor`); every other byte of the line is copied
+    /// as read. When an edit throws (a `RecordEditError`: `flags` is not an
+    /// array), or the line is not an object, nothing is emitted and the
+    /// error is the stage's to turn into a reject (its description is a
+    /// one-line detail).
+    public mutating func emit(editing record: Record, _ edit: (RecordEditor) throws -> Void) throws {
+        try emit(editing: record.bytes, root: record.json, edit)
+    }
+
+    /// `emit(editing:)` for a JSON object line and, when at hand, its parsed root.
+    public mutating func emit(editing line: UnsafeRawBufferPointer, root: JSONValue?, _ edit: (RecordEditor) throws -> Void) throws {
+        let editor = self.editor
+        guard editor.begin(object: line, root: root) else { throw RecordEditError.notAnObject }
+        try edit(editor)
+        emit(editor.finish())
+    }
 }
 
 /// Lines a `StageOutput` collected for one record (the batch adapter).
@@ -99,22 +117,5 @@ final class CapturedLines {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
     }
-
-    /// Emits `record` with the edits `edit` makes (set, replace, append to
-    /// arrays: see `RecordEditor`); every other byte of the line is copied
-    /// as read. When an edit throws (a `RecordEditError`: `flags` is not an
-    /// array), or the line is not an object, nothing is emitted and the
-    /// error is the stage's to turn into a reject (its description is a
-    /// one-line detail).
-    public mutating func emit(editing record: Record, _ edit: (RecordEditor) throws -> Void) throws {
-        try emit(editing: record.bytes, root: record.json, edit)
-    }
-
-    /// `emit(editing:)` for a JSON object line and, when at hand, its parsed root.
-    public mutating func emit(editing line: UnsafeRawBufferPointer, root: JSONValue?, _ edit: (RecordEditor) throws -> Void) throws {
-        let editor = self.editor
-        guard editor.begin(object: line, root: root) else { throw RecordEditError.notAnObject }
-        try edit(editor)
-        emit(editor.finish())
-    }
 }
+
