@@ -4,7 +4,7 @@ import WearCore
 import WearDecrypt
 
 @main
-struct WearDecryptCommand: ParsableCommand {
+struct WearDecryptCommand: ParsableCommand, CheckedArguments {
     static func main() { wearMain() }
 
     static let configuration = CommandConfiguration(
@@ -56,7 +56,7 @@ struct WearDecryptCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))
     var defaultRx: Int64?
 
-    func validate() throws {
+    func check() throws {
         guard keyFiles.keys != nil || keyFiles.masterKey != nil else {
             throw ValidationError("give --keys FILE, --master-key FILE, or both")
         }

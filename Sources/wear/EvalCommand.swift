@@ -1,8 +1,9 @@
 import ArgumentParser
+import WearCLI
 import WearCore
 import WearTools
 
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Score a pipeline run against the simulator's labels.",
@@ -57,7 +58,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    func validate() throws {
+    func check() throws {
         guard threshold.isFinite, (0...1).contains(threshold) else {
             throw ValidationError("--threshold must be between 0 and 1, found \(threshold)")
         }

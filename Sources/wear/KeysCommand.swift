@@ -1,4 +1,5 @@
 import ArgumentParser
+import WearCLI
 import WearJOSE
 import WearTools
 
@@ -66,7 +67,7 @@ extension KeysCommand {
         }
     }
 
-    struct Derive: ParsableCommand {
+    struct Derive: ParsableCommand, CheckedArguments {
         static let configuration = CommandConfiguration(
             abstract: "Print device keys for provisioning: one 'DEVICE<TAB>KEY' line each, key in base64url.",
             discussion: "Example:\n  wear keys derive --master-key master.key wr-000042 | cut -f2"
@@ -77,7 +78,7 @@ extension KeysCommand {
         @Argument(help: ArgumentHelp("Device ids.", valueName: "device"))
         var devices: [String]
 
-        func validate() throws {
+        func check() throws {
             guard !devices.isEmpty else { throw ValidationError("name at least one device id") }
         }
 
@@ -87,7 +88,7 @@ extension KeysCommand {
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: ParsableCommand, CheckedArguments {
         static let configuration = CommandConfiguration(
             abstract: "Write keys.json (device id -> base64url key, mode 0600) for wear-decrypt --keys.",
             discussion: """
@@ -114,7 +115,7 @@ extension KeysCommand {
         @Flag(help: "Replace an existing file (atomically).")
         var force = false
 
-        func validate() throws {
+        func check() throws {
             guard devices != nil || fleet != nil else { throw ValidationError("give --devices FILE or --fleet N") }
             if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999") }
         }

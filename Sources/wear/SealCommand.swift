@@ -4,7 +4,7 @@ import WearCore
 import WearJOSE
 import WearTools
 
-struct SealCommand: ParsableCommand {
+struct SealCommand: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "seal",
         abstract: "Seal plaintext telemetry into JWE envelopes, as a device or gateway does.",
@@ -30,7 +30,7 @@ struct SealCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
+    func check() throws {
         guard (keyFiles.masterKey == nil) != (keyFiles.keys == nil) else {
             throw ValidationError("give exactly one of --master-key FILE and --keys FILE")
         }

@@ -30,19 +30,25 @@ struct SimCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Fleet size: devices wr-000001 ... (1 to 9999999).")
+    @Option(parsing: .unconditional, help: "Fleet size: devices wr-000001 ... (1 to 9999999).")
     var devices = 100
 
-    @Option(help: ArgumentHelp("Simulated time span (e.g. 90s, 10m, 2h).", valueName: "duration"))
-    var duration = DurationOption(.seconds(600), text: "10m")
+    @Option(parsing: .unconditional,
+            help: .quantity("Simulated time span (e.g. 90s, 10m, 2h).", valueName: "duration", default: DurationOption(.seconds(600))),
+            transform: DurationOption.parse)
+    var duration = DurationOption(.seconds(600))
 
-    @Option(help: ArgumentHelp("Mean time between a device's records; each gap varies by ±10 %.", valueName: "duration"))
-    var interval = DurationOption(.seconds(1), text: "1s")
+    @Option(parsing: .unconditional,
+            help: .quantity("Mean time between a device's records; each gap varies by ±10 %.", valueName: "duration",
+                            default: DurationOption(.seconds(1))),
+            transform: DurationOption.parse)
+    var interval = DurationOption(.seconds(1))
 
-    @Option(help: ArgumentHelp("Event time of the start: ms (or s, if below 10^11) since the epoch, or 'now'.", valueName: "epoch"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Event time of the start: ms (or s, if below 10^11) since the epoch, or 'now'.", valueName: "epoch"))
     var start = "1763700000000"
 
-    @Option(help: "Seed of every random choice: the same seed gives the same bytes.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice: the same seed gives the same bytes.")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("attack"), help: ArgumentHelp("Inject attack TYPE, on FRACTION of the devices (e.g. hr_spike:0.05 or hr_spike:5%). Repeatable.", valueName: "type[:fraction]"))
@@ -84,7 +90,7 @@ struct SimCommand: ParsableCommand {
         do {
             _ = try runner.run()
         } catch {
-            exitWith(error, command: "sim")
+            ProcessExit.fail(error, program: "wear sim")
         }
     }
 
@@ -106,8 +112,7 @@ struct SimCommand: ParsableCommand {
             if plain {
                 let dropped = config.attacks.removeEnvelopeAttacks()
                 if !dropped.isEmpty {
-                    let logger = StageMain.bootstrapLogging(program: "wear sim", level: .info)
-                    logger.notice("--plain: leaving out \(dropped.map(\.name).joined(separator: " and ")), which need envelopes")
+                    WearLogging.logger(program: "wear sim").notice("--plain: leaving out \(dropped.map(\.name).joined(separator: " and ")), which need envelopes")
                 }
             }
         }

@@ -28,9 +28,5 @@ struct WearCommand: ParsableCommand {
 
 /// Prints a failure as `wear <command>: error: ...` (nothing when quiet) and exits with its status.
 func exitWith(_ failure: StageFailure, command: String) -> Never {
-    if !failure.quiet {
-        let logger = StageMain.bootstrapLogging(program: "wear \(command)", level: .info)
-        logger.error("\(failure.message)")
-    }
-    exit(failure.status.rawValue)
+    ProcessExit.fail(failure, program: "wear \(command)")
 }
