@@ -88,7 +88,11 @@ struct SimCommand: ParsableCommand {
         runner.labelsPath = labels
         runner.realtime = realtime
         do {
-            _ = try runner.run()
+            let summary = try runner.run()
+            if let signal = summary.interrupted {
+                let labelsNote = labels.map { ", their labels in \($0)" } ?? ""
+                WearLogging.logger(program: "wear sim").notice("\(signal): stopped after \(summary.lines) whole lines\(labelsNote)")
+            }
         } catch {
             ProcessExit.fail(error, program: "wear sim")
         }
