@@ -49,7 +49,7 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
     @Option(help: ArgumentHelp("wear-alert's receipts (repeatable).", valueName: "file"))
     var receipts: [String] = []
 
-    @Option(help: "A record counts as caught by wear-score when its score is at least this.")
+    @Option(parsing: .unconditional, help: "A record counts as caught by wear-score when its score is at least this.")
     var threshold = 0.8
 
     @Option(help: ArgumentHelp("wear-alert's --pseudonym-key, to tell which device an alert is about.", valueName: "file"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WearCLI
+import WearCore
 import WearJOSE
 import WearTools
 
@@ -80,11 +81,20 @@ extension KeysCommand {
 
         func check() throws {
             guard !devices.isEmpty else { throw ValidationError("name at least one device id") }
+            for device in devices {
+                if let problem = DeviceList.problem(with: device) {
+                    throw ValidationError("device id \(device.isEmpty ? "\"\"" : "'\(device)'"): \(problem)")
+                }
+            }
         }
 
         func run() throws {
             let enc = try master.encryption()
-            print(KeyTool.deriveLines(master: master.load(), devices: devices, enc: enc), terminator: "")
+            do {
+                try KeyTool.printDerived(master: master.load(), devices: devices, enc: enc)
+            } catch {
+                exitWith(error, command: "keys derive")
+            }
         }
     }
 
@@ -106,7 +116,7 @@ extension KeysCommand {
         @Option(help: ArgumentHelp("Device ids, one per line.", valueName: "file"))
         var devices: String?
 
-        @Option(help: ArgumentHelp("Include the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Include the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
         var fleet: Int?
 
         @Option(help: ArgumentHelp("Where to write keys.json.", valueName: "file"))
@@ -117,7 +127,7 @@ extension KeysCommand {
 
         func check() throws {
             guard devices != nil || fleet != nil else { throw ValidationError("give --devices FILE or --fleet N") }
-            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999") }
+            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999, found \(fleet)") }
         }
 
         func run() throws {
@@ -128,6 +138,9 @@ extension KeysCommand {
                     let listed = try DeviceList.load(path: devices)
                     let known = Set(ids)
                     ids += listed.filter { !known.contains($0) }
+                }
+                guard !ids.isEmpty else {
+                    throw StageFailure(status: .usage, message: "no devices to export: give --fleet N or a --devices file that lists some")
                 }
                 try KeyTool.writeKeys(KeyTool.keysDocument(master: master.load(), devices: ids, enc: enc), to: out, overwrite: force)
             } catch {

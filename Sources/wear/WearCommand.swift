@@ -27,6 +27,6 @@ struct WearCommand: ParsableCommand {
 }
 
 /// Prints a failure as `wear <command>: error: ...` (nothing when quiet) and exits with its status.
-func exitWith(_ failure: StageFailure, command: String) -> Never {
+func exitWith(_ failure: any Error, command: String) -> Never {
     ProcessExit.fail(failure, program: "wear \(command)")
 }

@@ -9,6 +9,7 @@ public enum KeyTool {
     /// Writes a new random master key (64 hex digits and a newline) to a new
     /// file of mode 0600; an existing file is refused.
     public static func newMasterKey(path: String) throws(StageFailure) {
+        try checkTarget(path, overwrite: false, hint: "choose another path: a master key is never replaced")
         let key = MasterKey.generate()
         do {
             try KeyFiles.writePrivate(Array((key.hexText + "\n").utf8), to: path, overwrite: false)
@@ -32,9 +33,47 @@ public enum KeyTool {
         }
     }
 
+    /// Refuses an output path that is a directory, or an existing file
+    /// unless `overwrite`, saying what to do (`hint`). The write itself
+    /// still refuses an existing file atomically (O_EXCL).
+    static func checkTarget(_ path: String, overwrite: Bool, hint: String) throws(StageFailure) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            throw StageFailure(status: .usage, message: "\(path) is a directory: give the path of a file to write")
+        }
+        if !overwrite {
+            throw StageFailure(status: .ioError, message: "refusing to overwrite \(path): the file exists; \(hint)")
+        }
+    }
+
+    /// Refuses a device id no stage would accept: empty, over 256 bytes,
+    /// or with spaces or control characters (as `DeviceList` does).
+    public static func checkDeviceID(_ id: String) throws(StageFailure) {
+        guard let problem = DeviceList.problem(with: id) else { return }
+        throw StageFailure(status: .usage, message: "device id \(id.isEmpty ? "\"\"" : "'\(id)'"): \(problem)")
+    }
+
     /// `DEV<TAB>KEY` lines, one per device, keys in base64url.
     public static func deriveLines(master: MasterKey, devices: [String], enc: ContentEncryption) -> String {
         devices.map { "\($0)\t\(master.deviceKey(for: $0, enc: enc).base64URL)\n" }.joined()
+    }
+
+    /// Writes `DEV<TAB>KEY` lines to `fd` (stdout). A reader that goes
+    /// away (`| head -1`) ends it quietly with 74, as the stages do, instead
+    /// of SIGPIPE (141).
+    public static func printDerived(master: MasterKey, devices: [String], enc: ContentEncryption,
+                                    to fd: Int32 = STDOUT_FILENO) throws(StageFailure) {
+        signal(SIGPIPE, SIG_IGN)
+        let writer = FileDescriptorWriter(fd: fd)
+        do throws(WriteFailure) {
+            for device in devices {
+                try writer.appendLine(Array("\(device)\t\(master.deviceKey(for: device, enc: enc).base64URL)".utf8))
+            }
+            try writer.flush()
+        } catch {
+            throw error.failure
+        }
     }
 
     /// keys.json: a JSON object from device id to base64url key, in the given order.
@@ -48,6 +87,7 @@ public enum KeyTool {
 
     /// Writes keys.json with mode 0600 (refusing an existing file unless `overwrite`).
     public static func writeKeys(_ document: JSONDocument, to path: String, overwrite: Bool) throws(StageFailure) {
+        try checkTarget(path, overwrite: overwrite, hint: "pass --force to replace it")
         do {
             try KeyFiles.writePrivate(Array((document.dumpedPretty() + "\n").utf8), to: path, overwrite: overwrite)
         } catch let failure as StageFailure {
