@@ -1,6 +1,8 @@
 # wear: build, test, benchmark and demo. `make help` lists the targets.
 SWIFT ?= swift
 RELEASE_BIN = .build/release
+# The commit --version and wear_stage_info report ("unknown" outside git).
+export WEAR_GIT_COMMIT := $(shell scripts/git-commit.sh)
 
 .PHONY: help deps build release test bench demo clean
 

@@ -7,6 +7,14 @@
 // executables do.
 import PackageDescription
 
+/// `-DWEAR_GIT_COMMIT="<commit>"` when the environment names a commit
+/// made of hex digits (optionally with "-dirty"); nothing otherwise.
+let buildCommitSettings: [CSetting] = {
+    guard let commit = Context.environment["WEAR_GIT_COMMIT"], !commit.isEmpty, commit.count <= 48,
+          commit.allSatisfy({ $0.isHexDigit || $0 == "-" || ("a"..."z").contains($0) }) else { return [] }
+    return [.define("WEAR_GIT_COMMIT", to: "\"\(commit)\"")]
+}()
+
 let package = Package(
     name: "wear",
     products: [
@@ -35,6 +43,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "CWearLinux"),
+        // The git commit for --version and wear_stage_info: `make` passes
+        // WEAR_GIT_COMMIT (git rev-parse); without it (a tarball, plain
+        // `swift build`) the binaries say "unknown". Only this C file
+        // recompiles when it changes.
+        .target(name: "CWearBuild", cSettings: buildCommitSettings),
         // OpenSSL libcrypto (apt libssl-dev) for wear-decrypt's AES-GCM hot path.
         .target(name: "CWearCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
@@ -42,7 +55,7 @@ let package = Package(
         .target(
             name: "WearCore",
             dependencies: [
-                "CJansson", "CSimdjson", "CWearLinux",
+                "CJansson", "CSimdjson", "CWearLinux", "CWearBuild",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

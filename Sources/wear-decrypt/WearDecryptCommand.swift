@@ -43,7 +43,7 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
               # a reproducible replay: rx from the capture, else this fixed time
               wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson
             """,
-        version: WearVersion.current
+        version: WearVersion.line(program: "wear-decrypt")
     )
 
     @OptionGroup var common: CommonOptions

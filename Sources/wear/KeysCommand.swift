@@ -106,8 +106,10 @@ extension KeysCommand {
                 --fleet N (the simulator's wr-000001 ... wr-N).
 
                 Examples:
-                  wear keys export --master-key master.key --devices devices.txt --out keys.json
-                  wear keys export --master-key master.key --fleet 1000 --out keys.json --force
+                  wear keys export --master-key master.key --devices devices.txt \\
+                    --out keys.json
+                  wear keys export --master-key master.key --fleet 1000 \\
+                    --out keys.json --force
                 """
         )
 

@@ -19,7 +19,8 @@ struct SealCommand: ParsableCommand, CheckedArguments {
 
             Examples:
               wear sim --plain --devices 10 | wear seal --master-key master.key
-              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123}' | wear seal --keys keys.json
+              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123}' \\
+                | wear seal --keys keys.json
             """
     )
 

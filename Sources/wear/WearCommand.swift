@@ -21,7 +21,7 @@ struct WearCommand: ParsableCommand {
               wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
                   --filter-rejects filter.rejects --scored scored.ndjson
             """,
-        version: WearVersion.current,
+        version: WearVersion.line(program: "wear"),
         subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self]
     )
 }

@@ -24,10 +24,14 @@ import WearTesting
     }
 
     @Test(arguments: binaries)
-    func versionPrintsTheVersionAndExitsZero(_ binary: String) throws {
+    func versionPrintsTheProgramTheVersionAndTheCommit(_ binary: String) throws {
         let result = try ProcessRun.run(try Binaries.url(of: binary), ["--version"])
         #expect(result.status == 0)
-        #expect(result.stdoutText == wearVersion + "\n")
+        #expect(result.stdoutText == "\(binary) \(wearVersion) (\(try builtCommit(of: binary)))\n")
+        let commit = try builtCommit(of: binary)
+        let hex = commit.split(separator: "-", maxSplits: 1)
+        #expect(commit == "unknown" || (hex[0].count == 7 && hex[0].allSatisfy(\.isHexDigit) && (hex.count == 1 || hex[1] == "dirty")),
+                "commit '\(commit)'")
         #expect(result.stderr.isEmpty)
     }
 

@@ -6,6 +6,8 @@
 /// argument-parser's own (usage, help, version).
 public enum ExitStatus: Int32, Sendable {
     case ok = 0
+    /// A check the user asked for did not pass (`wear eval --fail-under`).
+    case checkFailed = 1
     /// Bad command line.
     case usage = 64
     /// An input or config file is missing.
