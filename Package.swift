@@ -86,11 +86,12 @@ let package = Package(
         .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),
         .target(name: "WearScore", dependencies: ["WearCore"]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
-        .target(name: "WearAlert", dependencies: ["WearCore"]),
+        // Owns the receipt contract and the pseudonym function (wear eval imports them).
+        .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
         .target(
             name: "WearTools",
-            dependencies: ["WearCore", "WearJOSE", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WearCore", "WearJOSE", "WearAlert", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
 
@@ -104,6 +105,7 @@ let package = Package(
         .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
         .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
+        .testTarget(name: "WearAlertTests", dependencies: ["WearAlert", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17

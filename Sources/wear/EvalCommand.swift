@@ -20,8 +20,8 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
             --decrypt-rejects or --filter-rejects to count an empty file as zero.
             Records are matched to labels by content: (dev, rx), else (dev, seq, ts),
             else the reject's line number when it names no device. Alerts are
-            attributed by a "dev" field in the receipt or, with --pseudonym-key, by
-            the pseudonym in its text.
+            attributed by the receipt's "dev" or, with --pseudonym-key, by the
+            pseudonym in it, and tied to an attack by its "opened" event time.
 
             Warnings on stderr (and "warnings" in --json) say when the labels look
             like another run's (clean records rejected by decrypt, no labelled

@@ -1,3 +1,4 @@
+import WearAlert
 import WearCore
 
 /// Scores a pipeline run against the simulator's labels. Feed it every
@@ -98,20 +99,20 @@ public final class Evaluator {
         attribution?.observe(dev: identity.dev, time: identity.rx ?? identity.ts)
     }
 
-    /// One alert receipt: `{"incident","status","post_id","text"}` and
-    /// whatever else the alert stage adds (`dev`, `pseudonym`, `ts`, ...).
+    /// One alert receipt, read as WearAlert's `AlertReceipt`; a line that
+    /// is not one counts as naming no device.
     public func addReceipt(_ line: [UInt8]) {
         sources.insert(.alert)
         receipts.total += 1
-        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+        guard case .success(let object) = parser.parse(copying: line),
+              let receipt = try? AlertReceipt(decoding: object) else {
             receipts.unattributed += 1
             return
         }
-        if object["status"]?.string == "digest" {
+        if receipt.status == .digest {
             receipts.digests += 1
             return
         }
-        let receipt = AlertReceipt(object: object)
         guard let device = receipt.dev ?? attribution?.device(named: receipt, labels: labels) else {
             receipts.unattributed += 1
             return
@@ -122,8 +123,8 @@ public final class Evaluator {
             receipts.cleanDevicesAlerted.insert(device)
         }
         for label in matching {
-            tallies[label].note(.alert, time: receipt.time ?? labels[label].start, entry: nil, start: labels[label].start,
-                                timed: receipt.time != nil)
+            tallies[label].note(.alert, time: receipt.opened ?? labels[label].start, entry: nil, start: labels[label].start,
+                                timed: receipt.opened != nil)
         }
     }
 
