@@ -16,6 +16,7 @@ struct SimCommand: ParsableCommand {
 
             Attacks (--attack TYPE[:FRACTION], repeatable, or --attacks all[:FRACTION]):
             \(AttackKind.allCases.map { "  " + $0.name + String(repeating: " ", count: max(1, 16 - $0.name.count)) + $0.summary }.joined(separator: "\n"))
+
             A type with a FRACTION attacks that share of the fleet; the others split
             2 % of the fleet (at least one each). bad_key and bit_flip need sealed
             output; `--attacks all --plain` leaves them out. Without --attack or
