@@ -7,6 +7,14 @@
 // executables do.
 import PackageDescription
 
+/// `-DWEAR_GIT_COMMIT="<commit>"` when the environment names a commit
+/// made of hex digits (optionally with "-dirty"); nothing otherwise.
+let buildCommitSettings: [CSetting] = {
+    guard let commit = Context.environment["WEAR_GIT_COMMIT"], !commit.isEmpty, commit.count <= 48,
+          commit.allSatisfy({ $0.isHexDigit || $0 == "-" || ("a"..."z").contains($0) }) else { return [] }
+    return [.define("WEAR_GIT_COMMIT", to: "\"\(commit)\"")]
+}()
+
 let package = Package(
     name: "wear",
     products: [
@@ -37,6 +45,11 @@ let package = Package(
         .target(name: "CWearLinux"),
         // pthreads, CPU affinity and eventfd for WearCore/Concurrency (the sharded runner).
         .target(name: "CWearThreads"),
+        // The git commit for --version and wear_stage_info: `make` passes
+        // WEAR_GIT_COMMIT (git rev-parse); without it (a tarball, plain
+        // `swift build`) the binaries say "unknown". Only this C file
+        // recompiles when it changes.
+        .target(name: "CWearBuild", cSettings: buildCommitSettings),
         // OpenSSL libcrypto (apt libssl-dev) for wear-decrypt's AES-GCM hot path.
         .target(name: "CWearCrypto", linkerSettings: [.linkedLibrary("crypto")]),
 
@@ -44,7 +57,7 @@ let package = Package(
         .target(
             name: "WearCore",
             dependencies: [
-                "CJansson", "CSimdjson", "CWearLinux", "CWearThreads",
+                "CJansson", "CSimdjson", "CWearLinux", "CWearThreads", "CWearBuild",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -78,11 +91,12 @@ let package = Package(
         .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),
         .target(name: "WearScore", dependencies: ["WearCore"]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
-        .target(name: "WearAlert", dependencies: ["WearCore"]),
+        // Owns the receipt contract and the pseudonym function (wear eval imports them).
+        .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
         .target(
             name: "WearTools",
-            dependencies: ["WearCore", "WearJOSE", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WearCore", "WearJOSE", "WearAlert", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
         // The sharded runner's benchmark and process-test driver (bench/shard/run.sh).
@@ -113,6 +127,7 @@ let package = Package(
         .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
         .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearDecryptFuzzing", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
+        .testTarget(name: "WearAlertTests", dependencies: ["WearAlert", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -4,15 +4,18 @@ import WearCore
 
 /// The options every stage takes, declared once and pulled into each
 /// command with `@OptionGroup`.
-public struct CommonOptions: ParsableArguments {
+public struct CommonOptions: CheckedArguments {
     @Option(name: .long, help: ArgumentHelp("Read records from PATH (a file or a FIFO) instead of standard input.", valueName: "path"))
     public var input: String?
 
     @Option(name: .long, help: ArgumentHelp("Append every rejected record to PATH as NDJSON (created mode 0600).", valueName: "path"))
     public var rejects: String?
 
-    @Option(name: .long, help: ArgumentHelp("Reject lines longer than this (bytes; KiB and MiB suffixes allowed).", valueName: "size"))
-    public var maxLineBytes: ByteSize = ByteSize(bytes: 1 << 20)
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("Reject lines longer than this (bytes; KiB and MiB suffixes allowed).", valueName: "size",
+                            default: ByteSizeOption(bytes: 1 << 20)),
+            transform: ByteSizeOption.parse)
+    public var maxLineBytes = ByteSizeOption(bytes: 1 << 20)
 
     @Flag(name: .long, help: "Write whole lines only, at most 4096 bytes per write (many writers sharing one FIFO); longer output lines are rejected.")
     public var atomicLines = false
@@ -20,15 +23,18 @@ public struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to PATH (atomic rename) every interval and at exit.", valueName: "path"))
     public var metricsFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("How often to write --metrics-file (e.g. 10s, 500ms, 1m).", valueName: "duration"))
-    public var metricsInterval: DurationOption = DurationOption(.seconds(10), text: "10s")
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("How often to write --metrics-file (e.g. 10s, 500ms, 1m).", valueName: "duration",
+                            default: DurationOption(.seconds(10))),
+            transform: DurationOption.parse)
+    public var metricsInterval = DurationOption(.seconds(10))
 
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     public var logLevel: LogLevelOption = LogLevelOption(.info)
 
     public init() {}
 
-    public func validate() throws {
+    public func check() throws {
         guard maxLineBytes.bytes >= 16 else {
             throw ValidationError("--max-line-bytes must be at least 16 bytes, found \(maxLineBytes.bytes)")
         }
@@ -51,57 +57,6 @@ public struct CommonOptions: ParsableArguments {
         options.metricsInterval = metricsInterval.duration
         return options
     }
-}
-
-/// A size in bytes: `4096`, `64KiB`, `1MiB`, `1GiB` (also `KB`/`MB` as powers of 1000).
-public struct ByteSize: ExpressibleByArgument, Sendable, Equatable {
-    public let bytes: Int
-
-    public init(bytes: Int) { self.bytes = bytes }
-
-    public init?(argument: String) {
-        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
-                                      ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
-        var number = Substring(argument)
-        var scale = 1
-        for (suffix, factor) in units where argument.hasSuffix(suffix) {
-            number = argument.dropLast(suffix.count)
-            scale = factor
-            break
-        }
-        guard let value = Int(number), value >= 0, value <= Int.max / scale else { return nil }
-        bytes = value * scale
-    }
-
-    public var defaultValueDescription: String {
-        bytes % (1 << 20) == 0 ? "\(bytes >> 20)MiB" : bytes % 1024 == 0 ? "\(bytes >> 10)KiB" : "\(bytes)"
-    }
-}
-
-/// A duration: `500ms`, `10s`, `5m`, `2h`, `1d`.
-public struct DurationOption: ExpressibleByArgument, Sendable {
-    public let duration: Duration
-    private let text: String
-
-    public init(_ duration: Duration, text: String) {
-        self.duration = duration
-        self.text = text
-    }
-
-    public init?(argument: String) {
-        let units: [(String, Duration)] = [("ms", .milliseconds(1)), ("s", .seconds(1)), ("m", .seconds(60)),
-                                           ("h", .seconds(3600)), ("d", .seconds(86400))]
-        for (suffix, unit) in units where argument.hasSuffix(suffix) {
-            guard let value = Double(argument.dropLast(suffix.count)), value.isFinite, value >= 0, value < 1e9 else {
-                return nil
-            }
-            self.init(unit * value, text: argument)
-            return
-        }
-        return nil
-    }
-
-    public var defaultValueDescription: String { text }
 }
 
 /// A swift-log level by name.

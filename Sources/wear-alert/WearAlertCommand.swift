@@ -14,7 +14,7 @@ struct WearAlertCommand: ParsableCommand {
             "Incidents, budgets and the X sink are not built yet: for now every valid record passes through unchanged.",
             examples: ["wear-score < telemetry.ndjson | wear-alert --rejects alert.rejects"]
         ),
-        version: WearVersion.current
+        version: WearVersion.line(program: "wear-alert")
     )
 
     @OptionGroup var common: CommonOptions

@@ -5,7 +5,7 @@ import WearDecrypt
 import WearJOSE
 
 @main
-struct WearDecryptCommand: ParsableCommand {
+struct WearDecryptCommand: ParsableCommand, CheckedArguments {
     static func main() { wearMain() }
 
     static let configuration = CommandConfiguration(
@@ -54,7 +54,7 @@ struct WearDecryptCommand: ParsableCommand {
               # a reproducible replay: rx from the capture, else this fixed time
               wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson
             """,
-        version: WearVersion.current
+        version: WearVersion.line(program: "wear-decrypt")
     )
 
     @OptionGroup var common: CommonOptions
@@ -70,7 +70,7 @@ struct WearDecryptCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))
     var defaultRx: Int64?
 
-    func validate() throws {
+    func check() throws {
         guard keyFiles.keys != nil || keyFiles.masterKey != nil else {
             throw ValidationError("give --keys FILE, --master-key FILE, or both")
         }

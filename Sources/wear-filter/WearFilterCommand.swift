@@ -14,7 +14,7 @@ struct WearFilterCommand: ParsableCommand {
             "The rule language (pipelines/rules/default.rules) is not built yet: for now every valid record passes through unchanged.",
             examples: ["wear sim --plain --devices 10 --duration 1m \\\n  | wear-filter --rejects filter.rejects"]
         ),
-        version: WearVersion.current
+        version: WearVersion.line(program: "wear-filter")
     )
 
     @OptionGroup var common: CommonOptions

@@ -14,7 +14,7 @@ struct WearScoreCommand: ParsableCommand {
             "Per-device scoring is not built yet: for now every valid record passes through unchanged.",
             examples: ["wear-filter < telemetry.ndjson \\\n  | wear-score --metrics-file /run/wear/score.prom"]
         ),
-        version: WearVersion.current
+        version: WearVersion.line(program: "wear-score")
     )
 
     @OptionGroup var common: CommonOptions

@@ -1,8 +1,9 @@
 import ArgumentParser
+import WearCLI
 import WearCore
 import WearTools
 
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Score a pipeline run against the simulator's labels.",
@@ -19,14 +20,23 @@ struct EvalCommand: ParsableCommand {
             --decrypt-rejects or --filter-rejects to count an empty file as zero.
             Records are matched to labels by content: (dev, rx), else (dev, seq, ts),
             else the reject's line number when it names no device. Alerts are
-            attributed by a "dev" field in the receipt or, with --pseudonym-key, by
-            the pseudonym in its text.
+            attributed by the receipt's "dev" or, with --pseudonym-key, by the
+            pseudonym in it, and tied to an attack by its "opened" event time.
+
+            Warnings on stderr (and "warnings" in --json) say when the labels look
+            like another run's (clean records rejected by decrypt, no labelled
+            record in the outputs) or a file is given twice (it counts once).
+            --fail-under exits 1 when total recall is below it (after the report).
 
             Examples:
               wear eval --labels labels.ndjson --rejects decrypt.rejects
-              wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects --filter-rejects filter.rejects \\
-                --scored scored.ndjson --receipts receipts.ndjson --threshold 0.9
-              wear eval --labels labels.ndjson --scored scored.ndjson --json | jq .total.recall
+              wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
+                --filter-rejects filter.rejects --scored scored.ndjson \\
+                --receipts receipts.ndjson --threshold 0.9
+              wear eval --labels labels.ndjson --scored scored.ndjson --json \\
+                | jq .total.recall
+              # CI: fail the job when less than 90 % of the attacks are caught
+              wear eval --labels labels.ndjson --scored scored.ndjson --fail-under 0.9
             """
     )
 
@@ -48,18 +58,26 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("wear-alert's receipts (repeatable).", valueName: "file"))
     var receipts: [String] = []
 
-    @Option(help: "A record counts as caught by wear-score when its score is at least this.")
+    @Option(parsing: .unconditional, help: "A record counts as caught by wear-score when its score is at least this.")
     var threshold = 0.8
 
     @Option(help: ArgumentHelp("wear-alert's --pseudonym-key, to tell which device an alert is about.", valueName: "file"))
     var pseudonymKey: String?
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(help: "Print the report as JSON (compact; pipe it through jq for people).")
     var json = false
 
-    func validate() throws {
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Exit 1 when the total recall (instances caught anywhere / injected) is below this, e.g. 0.9.",
+                               valueName: "recall"))
+    var failUnder: Double?
+
+    func check() throws {
         guard threshold.isFinite, (0...1).contains(threshold) else {
             throw ValidationError("--threshold must be between 0 and 1, found \(threshold)")
+        }
+        if let failUnder, !failUnder.isFinite || !(0...1).contains(failUnder) {
+            throw ValidationError("--fail-under must be between 0 and 1, found \(failUnder)")
         }
     }
 
@@ -72,11 +90,17 @@ struct EvalCommand: ParsableCommand {
         runner.receipts = receipts
         runner.threshold = threshold
         runner.pseudonymKeyPath = pseudonymKey
+        let report: EvalReport
         do {
-            let report = try runner.run()
-            print(json ? report.document().dumpedPretty() : report.table(), terminator: json ? "\n" : "")
+            report = try runner.run()
         } catch {
             exitWith(error, command: "eval")
+        }
+        let logger = WearLogging.logger(program: "wear eval")
+        for warning in report.warnings { logger.warning("\(warning)") }
+        print(json ? report.document().dumped() : report.table(), terminator: json ? "\n" : "")
+        if let failUnder, let verdict = report.recallVerdict(failUnder: failUnder) {
+            exitWith(verdict, command: "eval")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WearCLI
 import WearCore
 import WearJOSE
 import WearTools
@@ -70,11 +71,14 @@ func deviceIDs(fleet: Int?, devices: String?) throws(StageFailure) -> [String] {
         let known = Set(ids)
         ids += listed.filter { !known.contains($0) }
     }
+    guard !ids.isEmpty else {
+        throw StageFailure(status: .usage, message: "no devices: give --fleet N or a --devices file that lists some")
+    }
     return ids
 }
 
 extension KeysCommand {
-    struct New: ParsableCommand {
+    struct New: ParsableCommand, CheckedArguments {
         static let configuration = CommandConfiguration(
             abstract: "Write a new random master key, or new random device keys for --keys.",
             discussion: """
@@ -104,13 +108,13 @@ extension KeysCommand {
         @Option(help: ArgumentHelp("With --enc: device ids, one per line.", valueName: "file"))
         var devices: String?
 
-        @Option(help: ArgumentHelp("With --enc: the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("With --enc: the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
         var fleet: Int?
 
         @Flag(help: "With --enc: replace an existing keys.json (atomically).")
         var force = false
 
-        func validate() throws {
+        func check() throws {
             guard let enc else {
                 guard devices == nil, fleet == nil, !force else {
                     throw ValidationError("--devices, --fleet and --force make device keys: give --enc A128GCM (or A256GCM) too")
@@ -121,7 +125,7 @@ extension KeysCommand {
             guard devices != nil || fleet != nil else {
                 throw ValidationError("--enc makes device keys: give --devices FILE or --fleet N")
             }
-            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999") }
+            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999, found \(fleet)") }
         }
 
         func run() throws {
@@ -139,7 +143,7 @@ extension KeysCommand {
         }
     }
 
-    struct Derive: ParsableCommand {
+    struct Derive: ParsableCommand, CheckedArguments {
         static let configuration = CommandConfiguration(
             abstract: "Print device keys for provisioning: one 'DEVICE<TAB>KEY' line each, key in base64url.",
             discussion: "Example:\n  wear keys derive --master-key master.key wr-000042 | cut -f2"
@@ -150,17 +154,26 @@ extension KeysCommand {
         @Argument(help: ArgumentHelp("Device ids.", valueName: "device"))
         var devices: [String]
 
-        func validate() throws {
+        func check() throws {
             guard !devices.isEmpty else { throw ValidationError("name at least one device id") }
+            for device in devices {
+                if let problem = DeviceList.problem(with: device) {
+                    throw ValidationError("device id \(device.isEmpty ? "\"\"" : "'\(device)'"): \(problem)")
+                }
+            }
             try master.validateEncryption()
         }
 
         func run() throws {
-            print(KeyTool.deriveLines(master: master.load(), devices: devices), terminator: "")
+            do {
+                try KeyTool.printDerived(master: master.load(), devices: devices)
+            } catch {
+                exitWith(error, command: "keys derive")
+            }
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: ParsableCommand, CheckedArguments {
         static let configuration = CommandConfiguration(
             abstract: "Write keys.json (device id -> base64url key, mode 0600) for wear-decrypt --keys.",
             discussion: """
@@ -168,8 +181,10 @@ extension KeysCommand {
                 --fleet N (the simulator's wr-000001 ... wr-N).
 
                 Examples:
-                  wear keys export --master-key master.key --devices devices.txt --out keys.json
-                  wear keys export --master-key master.key --fleet 1000 --out keys.json --force
+                  wear keys export --master-key master.key --devices devices.txt \\
+                    --out keys.json
+                  wear keys export --master-key master.key --fleet 1000 \\
+                    --out keys.json --force
                 """
         )
 
@@ -178,7 +193,7 @@ extension KeysCommand {
         @Option(help: ArgumentHelp("Device ids, one per line.", valueName: "file"))
         var devices: String?
 
-        @Option(help: ArgumentHelp("Include the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Include the simulator's fleet wr-000001 ... wr-N.", valueName: "n"))
         var fleet: Int?
 
         @Option(help: ArgumentHelp("Where to write keys.json.", valueName: "file"))
@@ -187,9 +202,9 @@ extension KeysCommand {
         @Flag(help: "Replace an existing file (atomically).")
         var force = false
 
-        func validate() throws {
+        func check() throws {
             guard devices != nil || fleet != nil else { throw ValidationError("give --devices FILE or --fleet N") }
-            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999") }
+            if let fleet, fleet < 1 || fleet > 9_999_999 { throw ValidationError("--fleet must be 1 to 9999999, found \(fleet)") }
             try master.validateEncryption()
         }
 

@@ -4,7 +4,7 @@ import WearCore
 import WearJOSE
 import WearTools
 
-struct SealCommand: ParsableCommand {
+struct SealCommand: ParsableCommand, CheckedArguments {
     static let configuration = CommandConfiguration(
         commandName: "seal",
         abstract: "Seal plaintext telemetry into JWE envelopes, as a device or gateway does.",
@@ -21,9 +21,11 @@ struct SealCommand: ParsableCommand {
 
             Examples:
               wear sim --plain --devices 10 | wear seal --master-key master.key
-              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123}' | wear seal --keys keys.json
+              echo '{"dev":"wr-000042","seq":1,"ts":1763700000123}' \\
+                | wear seal --keys keys.json
               wear keys new --enc A128GCM --fleet 10 --out keys128.json
-              wear sim --plain --devices 10 | wear seal --keys keys128.json --enc A128GCM
+              wear sim --plain --devices 10 \\
+                | wear seal --keys keys128.json --enc A128GCM
             """
     )
 
@@ -34,7 +36,7 @@ struct SealCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
+    func check() throws {
         guard (keyFiles.masterKey == nil) != (keyFiles.keys == nil) else {
             throw ValidationError("give exactly one of --master-key FILE and --keys FILE")
         }

@@ -19,6 +19,7 @@ struct SimCommand: ParsableCommand {
 
             Attacks (--attack TYPE[:FRACTION], repeatable, or --attacks all[:FRACTION]):
             \(AttackKind.allCases.map { "  " + $0.name + String(repeating: " ", count: max(1, 16 - $0.name.count)) + $0.summary }.joined(separator: "\n"))
+
             A type with a FRACTION attacks that share of the fleet; the others split
             2 % of the fleet (at least one each). bad_key and bit_flip need sealed
             output; `--attacks all --plain` leaves them out. Without --attack or
@@ -31,23 +32,30 @@ struct SimCommand: ParsableCommand {
               wear sim --plain --attack hr_spike:0.1 --attack flood > fleet.ndjson
               wear sim --realtime --master-key m.key | wear-decrypt --master-key m.key
               wear keys new --enc A128GCM --fleet 100 --out k128.json
-              wear sim --devices 100 --enc A128GCM --keys k128.json | wear-decrypt --keys k128.json
+              wear sim --devices 100 --enc A128GCM --keys k128.json \\
+                | wear-decrypt --keys k128.json
             """
     )
 
-    @Option(help: "Fleet size: devices wr-000001 ... (1 to 9999999).")
+    @Option(parsing: .unconditional, help: "Fleet size: devices wr-000001 ... (1 to 9999999).")
     var devices = 100
 
-    @Option(help: ArgumentHelp("Simulated time span (e.g. 90s, 10m, 2h).", valueName: "duration"))
-    var duration = DurationOption(.seconds(600), text: "10m")
+    @Option(parsing: .unconditional,
+            help: .quantity("Simulated time span (e.g. 90s, 10m, 2h).", valueName: "duration", default: DurationOption(.seconds(600))),
+            transform: DurationOption.parse)
+    var duration = DurationOption(.seconds(600))
 
-    @Option(help: ArgumentHelp("Mean time between a device's records; each gap varies by ±10 %.", valueName: "duration"))
-    var interval = DurationOption(.seconds(1), text: "1s")
+    @Option(parsing: .unconditional,
+            help: .quantity("Mean time between a device's records; each gap varies by ±10 %.", valueName: "duration",
+                            default: DurationOption(.seconds(1))),
+            transform: DurationOption.parse)
+    var interval = DurationOption(.seconds(1))
 
-    @Option(help: ArgumentHelp("Event time of the start: ms (or s, if below 10^11) since the epoch, or 'now'.", valueName: "epoch"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Event time of the start: ms (or s, if below 10^11) since the epoch, or 'now'.", valueName: "epoch"))
     var start = "1763700000000"
 
-    @Option(help: "Seed of every random choice: the same seed gives the same bytes.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice: the same seed gives the same bytes.")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("attack"), help: ArgumentHelp("Inject attack TYPE, on FRACTION of the devices (e.g. hr_spike:0.05 or hr_spike:5%). Repeatable.", valueName: "type[:fraction]"))
@@ -91,9 +99,13 @@ struct SimCommand: ParsableCommand {
         runner.labelsPath = labels
         runner.realtime = realtime
         do {
-            _ = try runner.run()
+            let summary = try runner.run()
+            if let signal = summary.interrupted {
+                let labelsNote = labels.map { ", their labels in \($0)" } ?? ""
+                WearLogging.logger(program: "wear sim").notice("\(signal): stopped after \(summary.lines) whole lines\(labelsNote)")
+            }
         } catch {
-            exitWith(error, command: "sim")
+            ProcessExit.fail(error, program: "wear sim")
         }
     }
 
@@ -115,8 +127,7 @@ struct SimCommand: ParsableCommand {
             if plain {
                 let dropped = config.attacks.removeEnvelopeAttacks()
                 if !dropped.isEmpty {
-                    let logger = StageMain.bootstrapLogging(program: "wear sim", level: .info)
-                    logger.notice("--plain: leaving out \(dropped.map(\.name).joined(separator: " and ")), which need envelopes")
+                    WearLogging.logger(program: "wear sim").notice("--plain: leaving out \(dropped.map(\.name).joined(separator: " and ")), which need envelopes")
                 }
             }
         }

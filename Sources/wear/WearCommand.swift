@@ -21,16 +21,12 @@ struct WearCommand: ParsableCommand {
               wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
                   --filter-rejects filter.rejects --scored scored.ndjson
             """,
-        version: WearVersion.current,
+        version: WearVersion.line(program: "wear"),
         subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self]
     )
 }
 
 /// Prints a failure as `wear <command>: error: ...` (nothing when quiet) and exits with its status.
-func exitWith(_ failure: StageFailure, command: String) -> Never {
-    if !failure.quiet {
-        let logger = StageMain.bootstrapLogging(program: "wear \(command)", level: .info)
-        logger.error("\(failure.message)")
-    }
-    exit(failure.status.rawValue)
+func exitWith(_ failure: any Error, command: String) -> Never {
+    ProcessExit.fail(failure, program: "wear \(command)")
 }

@@ -20,12 +20,14 @@ import WearTesting
              firstLine: "STAGE: error: cannot open rejects file /nonexistent/dir/x: No such file or directory"),
         Case(arguments: ["--input", "/"], status: 74, firstLine: "STAGE: error: cannot read input /: Is a directory"),
         Case(arguments: ["--max-line-bytes", "banana"], status: 64,
-             firstLine: "STAGE: error: The value 'banana' is invalid for '--max-line-bytes <size>'"),
+             firstLine: "STAGE: error: The value 'banana' is invalid for '--max-line-bytes <size>': expected a size such as 4096, 64KiB or 1MiB, found 'banana'"),
         Case(arguments: ["--max-line-bytes", "8"], status: 64,
              firstLine: "STAGE: error: --max-line-bytes must be at least 16 bytes, found 8"),
         Case(arguments: ["--metrics-interval", "0s"], status: 64, firstLine: "STAGE: error: --metrics-interval must be at least 10ms"),
         Case(arguments: ["--metrics-interval", "soon"], status: 64,
-             firstLine: "STAGE: error: The value 'soon' is invalid for '--metrics-interval <duration>'"),
+             firstLine: "STAGE: error: The value 'soon' is invalid for '--metrics-interval <duration>': expected a duration such as 90s, 10m or 2h, found 'soon'"),
+        Case(arguments: ["--max-line-bytes", "-5"], status: 64,
+             firstLine: "STAGE: error: The value '-5' is invalid for '--max-line-bytes <size>': expected a size such as 4096, 64KiB or 1MiB, found '-5'"),
     ]
 
     @Test(arguments: identityStages, cases)

@@ -31,7 +31,7 @@ import WearTesting
             #"wear_records_rejected_total{stage="\#(stage)",reason="bad_json"} 1"#,
             #"wear_records_rejected_total{stage="\#(stage)",reason="duplicate_key"} 1"#,
             #"wear_records_rejected_total{stage="\#(stage)",reason="not_object"} 2"#,
-            #"wear_stage_info{stage="\#(stage)",version="\#(wearVersion)"} 1"#,
+            #"wear_stage_info{stage="\#(stage)",version="\#(wearVersion)",commit="\#(try builtCommit(of: stage))"} 1"#,
         ] {
             #expect(metrics.split(separator: "\n").contains(Substring(sample)), "missing \(sample) in:\n\(metrics)")
         }

@@ -9,6 +9,13 @@ let identityStages = ["wear-filter", "wear-score", "wear-alert"]
 /// What `--version` prints and `wear_stage_info` exports.
 let wearVersion = "0.1.0"
 
+/// The commit a built binary reports in `--version` (`wear-filter 0.1.0 (abc1234)`): "unknown" or 7 hex digits, "-dirty" optionally.
+func builtCommit(of binary: String) throws -> String {
+    let line = try ProcessRun.run(try Binaries.url(of: binary), ["--version"]).stdoutText
+    guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { return "" }
+    return String(line[line.index(after: open)..<close])
+}
+
 func lineCount(_ data: Data) -> Int { data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
 /// Checks a run's accounting: the summary line parses, in = out + rejects,

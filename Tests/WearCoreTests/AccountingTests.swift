@@ -64,3 +64,72 @@ import Testing
         #expect(limiter.suppressedTotal == 7)
     }
 }
+
+@Suite struct RejectReasonValidationTests {
+    @Test func aValidCodeFromTextIsAccepted() throws {
+        #expect(try RejectReason(validating: "rule:hr_range").code == "rule:hr_range")
+        #expect(try RejectReason.rule("flood").code == "rule:flood")
+    }
+
+    @Test(arguments: ["Hr-Range", "hr range", "", "a:b:c"])
+    func aRuleNameThatIsNotSnakeCaseThrowsInsteadOfTrapping(_ name: String) {
+        #expect(throws: InvalidRejectReason.self) { try RejectReason.rule(name) }
+    }
+
+    @Test func theErrorSaysWhatACodeMayHold() {
+        do {
+            _ = try RejectReason(validating: "Bad Code")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == "'Bad Code' is not a reject reason: use lower-case snake_case words (a-z, 0-9, _ or -, starting with a letter), optionally after one 'prefix:'")
+        }
+    }
+}
+
+@Suite struct RejectDecodingTests {
+    let parser = JSONParser(capacity: 1 << 16)
+
+    @Test func readsBackWhatTheWriterWrites() throws {
+        let reject = Reject(stage: "wear-filter", reason: RejectReason("rule:hr_range"), line: 12, detail: "hr < 20",
+                            input: Array(#"{"dev":"x"}"#.utf8))
+        #expect(try Reject.decode(reject.document().dumpedBytes(), parser: parser) == reject)
+    }
+
+    @Test(arguments: [
+        (#"[1]"#, "not a JSON object"),
+        (#"{"reason":"x","line":1}"#, "no string \"stage\""),
+        (#"{"stage":"s","line":1}"#, "no string \"reason\""),
+        (#"{"stage":"s","reason":"Bad","line":1}"#, "\"reason\": 'Bad' is not a reject reason: use lower-case snake_case words (a-z, 0-9, _ or -, starting with a letter), optionally after one 'prefix:'"),
+        (#"{"stage":"s","reason":"x","line":0}"#, "no positive integer \"line\""),
+        (#"{"stage":"s","reason":"x","line":"7"}"#, "no positive integer \"line\""),
+    ])
+    func refusesALineThatIsNotARejectRecord(_ text: String, _ message: String) {
+        #expect(throws: RejectDecodingError(message)) { try Reject.decode(Array(text.utf8), parser: parser) }
+    }
+
+    @Test func detailAndInputAreOptional() throws {
+        let reject = try Reject.decode(Array(#"{"stage":"wear-decrypt","reason":"bad_jwe","line":3}"#.utf8), parser: parser)
+        #expect(reject.detail == "")
+        #expect(reject.input.isEmpty)
+    }
+}
+
+@Suite struct ExitStatusMappingTests {
+    struct Surprise: Error {}
+
+    @Test func eachKnownErrorMapsToItsStatus() {
+        #expect(StageFailure(StageFailure(status: .noInput, message: "m")).status == .noInput)
+        #expect(StageFailure(ConfigError(file: "f", line: 2, column: 3, message: "bad")).status == .config)
+        #expect(StageFailure(ConfigError(file: "f", line: 2, column: 3, message: "bad")).message == "f:2:3: bad")
+        #expect(StageFailure(WriteFailure.closed).quiet)
+        #expect(StageFailure(WriteFailure.closed).status == .ioError)
+        #expect(StageFailure(WriteFailure.io(28)).message == "writing output: No space left on device")
+    }
+
+    @Test func anUnexpectedErrorIsASoftwareErrorNotAConfigError() {
+        let failure = StageFailure(Surprise())
+        #expect(failure.status == .software)
+        #expect(failure.status.rawValue == 70)
+        #expect(failure.message.hasPrefix("unexpected error: "))
+    }
+}

@@ -34,7 +34,7 @@ struct KeyToolTests {
         #expect(try mode(directory.file("m.key").path) == 0o600)
         let second = try ProcessRun.run(wear, ["keys", "new", "--out", "m.key"], directory: directory.url)
         #expect(second.status == 74)
-        #expect(second.stderrText == "wear keys new: error: refusing to overwrite m.key: the file exists\n")
+        #expect(second.stderrText == "wear keys new: error: refusing to overwrite m.key: the file exists; choose another path: a master key is never replaced\n")
     }
 
     @Test("derive and export give the keys wear-decrypt derives")

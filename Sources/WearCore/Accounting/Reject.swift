@@ -1,6 +1,6 @@
 /// One rejected record, as written to `--rejects`:
 /// `{"stage":"wear-filter","reason":"rule:hr_range","line":12,"detail":"...","input":"..."}`.
-public struct Reject {
+public struct Reject: Sendable, Equatable {
     /// How much of the original line a reject record keeps.
     public static let inputLimit = 4096
 
@@ -26,11 +26,11 @@ public struct Reject {
     /// becomes U+FFFD so the record is always valid JSON.
     public func document() -> JSONDocument {
         let object = JSONDocument.object()
-        object.set("stage", stage)
-        object.set("reason", reason.code)
-        object.set("line", line)
-        object.set("detail", detail)
-        object.set("input", .string(bytes: input))
+        object.set(Field.name(Field.stage), stage)
+        object.set(Field.name(Field.reason), reason.code)
+        object.set(Field.name(Field.line), line)
+        object.set(Field.name(Field.detail), detail)
+        object.set(Field.name(Field.input), .string(bytes: input))
         return object
     }
 }

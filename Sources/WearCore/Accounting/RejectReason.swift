@@ -6,10 +6,27 @@
 public struct RejectReason: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let code: String
 
-    /// A reason code; `code` must be snake_case, optionally `prefix:name`.
-    public init(_ code: String) {
-        precondition(Self.isValid(code), "reject reason must be snake_case: \(code)")
+    /// A reason written in the source: a literal, checked when first used
+    /// (a typo in a literal is a programming error and traps, in tests).
+    /// Codes that come from input or a user's file (a rule's name) use
+    /// `init(validating:)`, which throws instead.
+    public init(_ code: StaticString) {
+        let text = code.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+        precondition(Self.isValid(text), "reject reason must be snake_case: \(text)")
+        self.code = text
+    }
+
+    /// A reason from text: snake_case words, optionally `prefix:` before
+    /// them (`rule:hr_range`); anything else throws, saying what is allowed.
+    public init(validating code: String) throws(InvalidRejectReason) {
+        guard Self.isValid(code) else { throw InvalidRejectReason(code: code) }
         self.code = code
+    }
+
+    /// A `drop` rule's reason, `rule:<name>`; the name must be snake_case.
+    public static func rule(_ name: String) throws(InvalidRejectReason) -> RejectReason {
+        guard !name.contains(":") else { throw InvalidRejectReason(code: "rule:" + name) }
+        return try RejectReason(validating: "rule:" + name)
     }
 
     public var description: String { code }
@@ -40,4 +57,14 @@ public struct RejectReason: Hashable, Sendable, Comparable, CustomStringConverti
     public static let lineTooLong = RejectReason("line_too_long")
     /// With `--atomic-lines`, an output line longer than PIPE_BUF (4096 bytes).
     public static let lineTooLongForAtomicWrite = RejectReason("line_too_long_atomic")
+}
+
+/// Text that is not a reject reason code, with what a code may hold.
+public struct InvalidRejectReason: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: String
+
+    public var description: String {
+        let shown = code.count > 64 ? String(code.prefix(64)) + "..." : code
+        return "'\(shown)' is not a reject reason: use lower-case snake_case words (a-z, 0-9, _ or -, starting with a letter), optionally after one 'prefix:'"
+    }
 }

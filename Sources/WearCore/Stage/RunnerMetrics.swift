@@ -8,7 +8,8 @@ enum RunnerMetrics {
         }
         return [
             MetricFamily(name: "wear_stage_info", help: "Stage binary and version (always 1).", kind: .gauge,
-                         samples: [.init(labels: stageLabel + [(name: "version", value: version)], value: 1)]),
+                         samples: [.init(labels: stageLabel + [(name: "version", value: version),
+                                                                       (name: "commit", value: WearVersion.commit)], value: 1)]),
             MetricFamily(name: "wear_stage_start_time_seconds", help: "When the stage started, in seconds since the epoch.",
                          kind: .gauge, samples: [.init(labels: stageLabel, value: Double(startTime))]),
             MetricFamily(name: "wear_records_in_total", help: "Records read (non-blank input lines).", kind: .counter,

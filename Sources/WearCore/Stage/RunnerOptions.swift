@@ -1,3 +1,4 @@
+import CWearBuild
 import Glibc
 
 /// How a `StageRunner` reads, writes and reports: the common options every
@@ -23,7 +24,14 @@ public struct RunnerOptions: Sendable {
     public init() {}
 }
 
-/// The product's version, printed by `--version` and exported as a metric.
+/// The product's version and the git commit it was built from, printed by
+/// `--version` and exported in `wear_stage_info` (an image's rollback
+/// story needs to know exactly what runs).
 public enum WearVersion {
     public static let current = "0.1.0"
+    /// Short commit hash ("-dirty" with uncommitted changes) or "unknown": stamped by the build (see Package.swift).
+    public static let commit = String(cString: wear_build_commit())
+
+    /// What `--version` prints: `wear-decrypt 0.1.0 (abc1234)`.
+    public static func line(program: String) -> String { "\(program) \(current) (\(commit))" }
 }

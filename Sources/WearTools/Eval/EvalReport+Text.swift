@@ -21,9 +21,10 @@ extension EvalReport {
         lines.append("recall: instances caught anywhere / injected; rec.recall: records caught / records altered or inserted;")
         lines.append("delay: median event time from an attack's first record to its first catch.")
         lines.append("")
-        lines.append("false positives on clean records:")
+        lines.append("false positives on clean records (- = not measured):")
         for rate in falsePositives {
-            let share = rate.total.map { "\(rate.count) of \($0)  \(Self.percent(rate.rate, digits: 3))" } ?? "\(rate.count)"
+            let count = rate.count.map(String.init) ?? "-"
+            let share = rate.total.map { "\(count) of \($0)  \(Self.percent(rate.rate, digits: 3))" } ?? count
             lines.append("  " + pad(rate.name, 16, left: true) + " " + share)
         }
         if !cleanDropReasons.isEmpty {
@@ -63,7 +64,7 @@ extension EvalReport {
     /// The report as JSON, for machines.
     public func document() -> JSONDocument {
         let root = JSONDocument.object()
-        root.set("threshold", threshold)
+        root.set("threshold", Self.real(threshold))
         let attacks = JSONDocument.array()
         for row in rows { attacks.append(Self.document(row)) }
         root.set("attacks", attacks)
@@ -71,9 +72,9 @@ extension EvalReport {
         let clean = JSONDocument.object()
         for rate in falsePositives {
             let entry = JSONDocument.object()
-            entry.set("count", rate.count)
+            entry.set("count", rate.count.map { JSONDocument.integer(Int64($0)) } ?? .null())
             entry.set("total", rate.total.map { JSONDocument.integer(Int64($0)) } ?? .null())
-            entry.set("rate", rate.rate.map(JSONDocument.real) ?? .null())
+            entry.set("rate", rate.rate.map(Self.real) ?? .null())
             clean.set(rate.key, entry)
         }
         clean.set("drop_reasons", Self.counts(cleanDropReasons))
@@ -84,8 +85,14 @@ extension EvalReport {
         root.set("unattributed_receipts", unattributedReceipts)
         root.set("unidentified_lines", unidentified)
         root.set("other_rejects", otherRejects)
+        let warningList = JSONDocument.array()
+        for warning in warnings { warningList.append(.string(warning)) }
+        root.set("warnings", warningList)
         return root
     }
+
+    /// A real rounded to 6 decimals, so JSON shows 0.8 and 0.666667.
+    static func real(_ value: Double) -> JSONDocument { .real(rounded(value)) }
 
     private static func counts(_ pairs: [(String, Int)]) -> JSONDocument {
         let object = JSONDocument.object()
@@ -106,7 +113,7 @@ extension EvalReport {
         }
         object.set("caught", caught)
         object.set("caught_any", row.caughtAnywhere)
-        object.set("recall", row.recall.map(JSONDocument.real) ?? .null())
+        object.set("recall", row.recall.map(Self.real) ?? .null())
         object.set("records_caught", row.recordsCaught)
         object.set("median_delay_ms", row.medianDelayMs.map(JSONDocument.integer) ?? .null())
         object.set("median_delay_ms_by_stage", delays)

@@ -1,3 +1,5 @@
+import WearCore
+
 /// The result of `wear eval`: per attack type, how many instances were
 /// injected, caught at each stage, recall and detection delay; and how
 /// often each stage fired on clean records.
@@ -19,13 +21,18 @@ public struct EvalReport: Sendable {
         public var recall: Double? { injected > 0 ? Double(caughtAnywhere) / Double(injected) : nil }
     }
 
-    /// A false-positive rate: `count` of `total` clean records (or devices); total nil when unknown.
+    /// A false-positive rate: `count` of `total` clean records (or devices).
+    /// `count` is nil when that stage's output was not given (not measured:
+    /// "-" in the table, null in JSON); `total` nil when unknown.
     public struct Rate: Sendable {
         public let name: String
         public let key: String
-        public let count: Int
+        public let count: Int?
         public let total: Int?
-        public var rate: Double? { total.flatMap { $0 > 0 ? Double(count) / Double($0) : nil } }
+        public var rate: Double? {
+            guard let count, let total, total > 0 else { return nil }
+            return Double(count) / Double(total)
+        }
     }
 
     public let threshold: Double
@@ -42,6 +49,26 @@ public struct EvalReport: Sendable {
     public let receipts: Int
     public let digests: Int
     public let unattributedReceipts: Int
+    /// Why the numbers may not mean what they seem (labels from another run, ...).
+    public var warnings: [String] = []
+
+    /// With `--fail-under`: nil when total recall reaches `minimum`, else
+    /// the failure (exit 1) saying by how much it fell short.
+    public func recallVerdict(failUnder minimum: Double) -> StageFailure? {
+        guard let recall = total.recall else {
+            return StageFailure(status: .checkFailed, message: "total recall is undefined (the labels name no attacks): --fail-under \(Self.number(minimum)) cannot pass")
+        }
+        guard recall < minimum else { return nil }
+        return StageFailure(status: .checkFailed, message: "total recall \(Self.number(recall)) (\(total.caughtAnywhere) of \(total.injected) attacks caught) is below --fail-under \(Self.number(minimum))")
+    }
+
+    /// A number for people and JSON: at most 6 decimals, no binary noise (0.8, not 0.80000000000000004).
+    static func number(_ value: Double) -> String {
+        let rounded = rounded(value)
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? "\(Int64(rounded))" : "\(rounded)"
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
 
     static func median(_ values: [Int64]) -> Int64? {
         guard !values.isEmpty else { return nil }

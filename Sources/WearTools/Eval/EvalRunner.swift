@@ -1,3 +1,4 @@
+import Glibc
 import WearCore
 import WearJOSE
 
@@ -24,6 +25,12 @@ public struct EvalRunner {
         let labels = try Self.loadLabels(path: labelsPath)
         let attribution = try pseudonymKeyPath.map { path throws(StageFailure) in AlertAttribution(key: try Self.loadKey(path)) }
         let evaluator = Evaluator(labels: labels, threshold: threshold, attribution: attribution)
+        var files = FileSet(labels: labelsPath)
+        let scored = files.admit(self.scored, as: "--scored")
+        let rejects = files.admit(self.rejects, as: "--rejects")
+        let decryptRejects = files.admit(self.decryptRejects, as: "--decrypt-rejects")
+        let filterRejects = files.admit(self.filterRejects, as: "--filter-rejects")
+        let receipts = files.admit(self.receipts, as: "--receipts")
         for path in scored {
             try NDJSONFile.forEachLine(path: path) { evaluator.addScored($0) }
             evaluator.given(.filterTag)
@@ -37,7 +44,9 @@ public struct EvalRunner {
             try NDJSONFile.forEachLine(path: path) { evaluator.addReceipt($0) }
             evaluator.given(.alert)
         }
-        return evaluator.report()
+        var report = evaluator.report()
+        report.warnings = files.warnings + report.warnings
+        return report
     }
 
     /// Reads a labels file; a bad line is an error with file:line.
@@ -76,5 +85,40 @@ public struct EvalRunner {
             return decoded
         }
         return Base64URL.decodeLenient(text) ?? Array(text.utf8)
+    }
+}
+
+/// The files of one evaluation, each counted once: the same file given
+/// twice (two names, or a link) would double its catches.
+struct FileSet {
+    private var seen: [FileID: String] = [:]
+    private(set) var warnings: [String] = []
+
+    private struct FileID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    init(labels: String) {
+        if let id = Self.id(labels) { seen[id] = "--labels" }
+    }
+
+    /// `paths` without the files already given; each duplicate is a warning.
+    mutating func admit(_ paths: [String], as option: String) -> [String] {
+        paths.filter { path in
+            guard let id = Self.id(path) else { return true } // missing or stdin: reading it reports
+            if let first = seen[id] {
+                warnings.append("\(path) given twice (as \(first) and \(option)): counted once")
+                return false
+            }
+            seen[id] = option
+            return true
+        }
+    }
+
+    private static func id(_ path: String) -> FileID? {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0 else { return nil }
+        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 }

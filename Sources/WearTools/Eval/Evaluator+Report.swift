@@ -8,11 +8,14 @@ extension Evaluator {
         let cleanDevices = clean.devices.subtracting(attacked)
         let hasScored = sources.contains(.filterTag)
         var rates = [
-            EvalReport.Rate(name: "decrypt reject", key: "decrypt", count: clean.decryptRejects, total: nil),
-            EvalReport.Rate(name: "filter drop", key: "filter_drop", count: clean.filterDrops,
+            EvalReport.Rate(name: "decrypt reject", key: "decrypt",
+                            count: sources.contains(.decrypt) ? clean.decryptRejects : nil, total: nil),
+            EvalReport.Rate(name: "filter drop", key: "filter_drop", count: sources.contains(.filterDrop) ? clean.filterDrops : nil,
                             total: hasScored && sources.contains(.filterDrop) ? clean.filterDrops + clean.seen : nil),
-            EvalReport.Rate(name: "filter tag", key: "filter_tag", count: clean.tagged, total: hasScored ? clean.seen : nil),
-            EvalReport.Rate(name: "score >= \(threshold)", key: "score", count: clean.scoredHigh,
+            EvalReport.Rate(name: "filter tag", key: "filter_tag", count: hasScored ? clean.tagged : nil,
+                            total: hasScored ? clean.seen : nil),
+            EvalReport.Rate(name: "score >= \(EvalReport.number(threshold))", key: "score",
+                            count: sources.contains(.score) ? clean.scoredHigh : nil,
                             total: sources.contains(.score) ? clean.scored : nil),
         ]
         if sources.contains(.alert) {
@@ -25,8 +28,26 @@ extension Evaluator {
             cleanDropReasons: clean.filterDropReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) },
             cleanFlags: clean.flags.sorted { ($1.value, $0.key) < ($0.value, $1.key) },
             unidentified: unidentified, otherRejects: otherRejects,
-            receipts: receipts.total, digests: receipts.digests, unattributedReceipts: receipts.unattributed
+            receipts: receipts.total, digests: receipts.digests, unattributedReceipts: receipts.unattributed,
+            warnings: warnings()
         )
+    }
+
+    /// Signs that the labels do not belong to the outputs given.
+    func warnings() -> [String] {
+        var warnings: [String] = []
+        if clean.decryptRejects > 0 {
+            let reasons = cleanDecryptReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                .prefix(4).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            warnings.append("wear-decrypt rejected \(clean.decryptRejects) records the labels do not name (\(reasons)): "
+                            + "clean records decrypt with the run's keys, so the labels or the keys may be from another run")
+        }
+        let total = labels.reduce(0) { $0 + $1.count }
+        if total > 0, !sources.isEmpty, labelledSeen == 0 {
+            warnings.append("none of the \(total) labelled records appear in the outputs given: "
+                            + "are the labels from this run (same --seed, --devices, --start)?")
+        }
+        return warnings
     }
 
     private func row(_ attack: String, _ members: [Int]) -> EvalReport.Row {

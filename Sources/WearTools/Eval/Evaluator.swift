@@ -1,3 +1,4 @@
+import WearAlert
 import WearCore
 
 /// Scores a pipeline run against the simulator's labels. Feed it every
@@ -12,6 +13,10 @@ public final class Evaluator {
     var unidentified = 0
     var otherRejects = 0
     var receipts = ReceiptTally()
+    /// Records of the outputs that matched a label (caught or not).
+    var labelledSeen = 0
+    /// Clean records (no label) that wear-decrypt rejected, by reason.
+    var cleanDecryptReasons: [String: Int] = [:]
     let parser = JSONParser(capacity: 1 << 20)
     let attribution: AlertAttribution?
 
@@ -29,18 +34,16 @@ public final class Evaluator {
         sources.formUnion(stages)
     }
 
-    /// One line of a `--rejects` file: `{"stage","reason","line","detail","input"}`.
+    /// One line of a `--rejects` file, read with `Reject.decode` (the
+    /// contract's owner); a line that is not a reject record is unidentified.
     public func addReject(_ line: [UInt8]) {
-        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+        guard let reject = try? Reject.decode(line, parser: parser) else {
             unidentified += 1
             return
         }
-        let stageName = object["stage"]?.string ?? ""
-        let reason = object["reason"]?.string ?? "unknown"
-        let number = object["line"]?.int64.map { Int($0) }
-        let input = object["input"]?.stringBytes.map { Array($0) } ?? []
+        let reason = reject.reason.code
         let stage: CatchStage
-        switch stageName {
+        switch reject.stage {
         case "wear-decrypt": stage = .decrypt
         case "wear-filter": stage = .filterDrop
         default:
@@ -48,15 +51,17 @@ public final class Evaluator {
             return
         }
         sources.insert(stage)
-        let identity = RecordIdentity(input: input, parser: parser)
+        let identity = RecordIdentity(input: reject.input, parser: parser)
         let lineAligned = (stage == .decrypt) == index.sealed
-        if let hit = index.match(identity, line: lineAligned ? number : nil) {
+        if let hit = index.match(identity, line: lineAligned ? reject.line : nil) {
+            labelledSeen += 1
             record(hit, at: stage)
             tallies[hit.label].reasons[reason, default: 0] += 1
         } else if identity.dev == nil {
             unidentified += 1
         } else if stage == .decrypt {
             clean.decryptRejects += 1
+            cleanDecryptReasons[reason, default: 0] += 1
         } else {
             clean.filterDrops += 1
             clean.filterDropReasons[reason, default: 0] += 1
@@ -84,6 +89,7 @@ public final class Evaluator {
             return
         }
         if let hit = index.match(identity) {
+            labelledSeen += 1
             if !flags.isEmpty { record(hit, at: .filterTag) }
             if let score, score >= threshold { record(hit, at: .score) }
             return
@@ -93,20 +99,20 @@ public final class Evaluator {
         attribution?.observe(dev: identity.dev, time: identity.rx ?? identity.ts)
     }
 
-    /// One alert receipt: `{"incident","status","post_id","text"}` and
-    /// whatever else the alert stage adds (`dev`, `pseudonym`, `ts`, ...).
+    /// One alert receipt, read as WearAlert's `AlertReceipt`; a line that
+    /// is not one counts as naming no device.
     public func addReceipt(_ line: [UInt8]) {
         sources.insert(.alert)
         receipts.total += 1
-        guard case .success(let object) = parser.parse(copying: line), object.isObject else {
+        guard case .success(let object) = parser.parse(copying: line),
+              let receipt = try? AlertReceipt(decoding: object) else {
             receipts.unattributed += 1
             return
         }
-        if object["status"]?.string == "digest" {
+        if receipt.status == .digest {
             receipts.digests += 1
             return
         }
-        let receipt = AlertReceipt(object: object)
         guard let device = receipt.dev ?? attribution?.device(named: receipt, labels: labels) else {
             receipts.unattributed += 1
             return
@@ -117,8 +123,8 @@ public final class Evaluator {
             receipts.cleanDevicesAlerted.insert(device)
         }
         for label in matching {
-            tallies[label].note(.alert, time: receipt.time ?? labels[label].start, entry: nil, start: labels[label].start,
-                                timed: receipt.time != nil)
+            tallies[label].note(.alert, time: receipt.opened ?? labels[label].start, entry: nil, start: labels[label].start,
+                                timed: receipt.opened != nil)
         }
     }
 

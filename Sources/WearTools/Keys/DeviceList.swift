@@ -16,7 +16,23 @@ public enum DeviceList {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return try parse(String(decoding: bytes, as: UTF8.self), source: path)
+        // fopen opens a directory; reading it fails (EISDIR), which is not an empty list.
+        if ferror(file) != 0 {
+            throw StageFailure(status: .noInput, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let devices = try parse(String(decoding: bytes, as: UTF8.self), source: path)
+        guard !devices.isEmpty else {
+            throw StageFailure(status: .usage, message: "\(path) lists no device ids (one per line, # comments)")
+        }
+        return devices
+    }
+
+    /// What is wrong with a device id, or nil: 1 to 256 bytes, no spaces or control characters.
+    public static func problem(with id: String) -> String? {
+        guard !id.isEmpty, id.utf8.count <= 256, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+            return "a device id must be 1 to 256 bytes without spaces or control characters"
+        }
+        return nil
     }
 
     /// Parses the text of a device list; errors carry file:line:col.
@@ -31,9 +47,7 @@ public enum DeviceList {
             func invalid(_ message: String) -> StageFailure {
                 ConfigError(file: source, line: number, column: 1, message: message).failure
             }
-            guard id.utf8.count <= 256, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
-                throw invalid("a device id must be 1 to 256 bytes without spaces or control characters")
-            }
+            if let problem = problem(with: id) { throw invalid(problem) }
             if let first = seen[id] {
                 throw invalid("device \"\(id)\" is listed twice (first on line \(first))")
             }

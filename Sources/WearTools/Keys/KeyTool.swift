@@ -10,6 +10,7 @@ public enum KeyTool {
     /// Writes a new random master key (64 hex digits and a newline) to a new
     /// file of mode 0600; an existing file is refused.
     public static func newMasterKey(path: String) throws(StageFailure) {
+        try checkTarget(path, overwrite: false, hint: "choose another path: a master key is never replaced")
         let key = MasterKey.generate()
         try KeyFiles.writePrivate(Array((key.hexText + "\n").utf8), to: path, overwrite: false)
     }
@@ -27,6 +28,27 @@ public enum KeyTool {
         }
     }
 
+    /// Refuses an output path that is a directory, or an existing file
+    /// unless `overwrite`, saying what to do (`hint`). The write itself
+    /// still refuses an existing file atomically (O_EXCL).
+    static func checkTarget(_ path: String, overwrite: Bool, hint: String) throws(StageFailure) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            throw StageFailure(status: .usage, message: "\(path) is a directory: give the path of a file to write")
+        }
+        if !overwrite {
+            throw StageFailure(status: .ioError, message: "refusing to overwrite \(path): the file exists; \(hint)")
+        }
+    }
+
+    /// Refuses a device id no stage would accept: empty, over 256 bytes,
+    /// or with spaces or control characters (as `DeviceList` does).
+    public static func checkDeviceID(_ id: String) throws(StageFailure) {
+        guard let problem = DeviceList.problem(with: id) else { return }
+        throw StageFailure(status: .usage, message: "device id \(id.isEmpty ? "\"\"" : "'\(id)'"): \(problem)")
+    }
+
     /// What to tell an operator who asks for A128GCM keys from the master key.
     public static let a128gcmNeedsExplicitKeys = "A128GCM keys cannot be derived from the master key: HKDF gives 32-byte "
         + "keys, which open only A256GCM (keys are never truncated). Give A128GCM devices explicit 16-byte keys: "
@@ -42,6 +64,23 @@ public enum KeyTool {
     /// `DEV<TAB>KEY` lines, one per device, keys (32 bytes, A256GCM) in base64url.
     public static func deriveLines(master: MasterKey, devices: [String]) -> String {
         devices.map { "\($0)\t\(master.deviceKey(for: $0).base64URL)\n" }.joined()
+    }
+
+    /// Writes `DEV<TAB>KEY` lines (32-byte A256GCM keys, base64url) to `fd`
+    /// (stdout). A reader that goes away (`| head -1`) ends it quietly with
+    /// 74, as the stages do, instead of SIGPIPE (141).
+    public static func printDerived(master: MasterKey, devices: [String],
+                                    to fd: Int32 = STDOUT_FILENO) throws(StageFailure) {
+        signal(SIGPIPE, SIG_IGN)
+        let writer = FileDescriptorWriter(fd: fd)
+        do throws(WriteFailure) {
+            for device in devices {
+                try writer.appendLine(Array("\(device)\t\(master.deviceKey(for: device).base64URL)".utf8))
+            }
+            try writer.flush()
+        } catch {
+            throw error.failure
+        }
     }
 
     /// keys.json of derived keys: device id -> base64url key, in the given order.
@@ -65,6 +104,7 @@ public enum KeyTool {
 
     /// Writes keys.json with mode 0600 (refusing an existing file unless `overwrite`).
     public static func writeKeys(_ document: JSONDocument, to path: String, overwrite: Bool) throws(StageFailure) {
+        try checkTarget(path, overwrite: overwrite, hint: "pass --force to replace it")
         try KeyFiles.writePrivate(Array((document.dumpedPretty() + "\n").utf8), to: path, overwrite: overwrite)
     }
 

@@ -13,6 +13,12 @@ extension FileDescriptorWriter: LineSink {}
 public protocol SimObserver {
     /// `eventTime` is the line's receive time (ms since the epoch), `lines` how many came before it.
     mutating func willEmit(eventTime: Int64, lines: Int) throws(WriteFailure)
+    /// True when the run should stop before the next record (SIGTERM/SIGINT).
+    var stopRequested: Bool { get }
+}
+
+extension SimObserver {
+    public var stopRequested: Bool { false }
 }
 
 /// An observer that does nothing.

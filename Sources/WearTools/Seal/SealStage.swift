@@ -9,7 +9,7 @@ extension RejectReason {
     /// `--keys` has no key for the record's `dev`.
     public static let unknownDevice = RejectReason("unknown_device")
     /// The device's key does not fit `--enc` (a 32-byte key seals only A256GCM, a 16-byte one only A128GCM).
-    public static let sealKeyLengthMismatch = RejectReason(JWEFailure.Kind.keyLengthMismatch.rawValue)
+    public static let sealKeyLengthMismatch = RejectReason("key_length_mismatch")
 }
 
 /// `wear seal`: plaintext telemetry in, JWE envelopes `{"jwe":"..."}` out,

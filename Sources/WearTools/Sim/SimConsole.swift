@@ -20,6 +20,9 @@ public struct SimConsole: SimObserver {
         self.durationMs = durationMs
     }
 
+    /// SIGTERM or SIGINT arrived (see `SimInterrupt`).
+    public var stopRequested: Bool { SimInterrupt.requested }
+
     /// True when stderr is a terminal: show progress.
     public static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
@@ -79,7 +82,7 @@ enum Monotonic {
     static func sleep(_ seconds: Double) {
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
         var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR && !SimInterrupt.requested {
             request = remaining
         }
     }

@@ -24,11 +24,14 @@ public struct SimRunner {
     public struct Summary: Sendable {
         public let lines: Int
         public let labels: [AttackLabel]
+        /// The signal that stopped the run early ("SIGINT"), if one did.
+        public var interrupted: String?
     }
 
     public func run() throws(StageFailure) -> Summary {
         let simulator = try makeSimulator()
         signal(SIGPIPE, SIG_IGN) // a closed stdout is EPIPE: exit quietly with 74
+        SimInterrupt.install()
         let writer = FileDescriptorWriter(fd: outputFD)
         var console = SimConsole(writer: writer, realtime: realtime, progress: progress,
                                  startMs: config.startMs, durationMs: config.durationMs)
@@ -45,7 +48,7 @@ public struct SimRunner {
             try Self.writeLabels(labels, to: labelsPath)
         }
         switch outcome {
-        case nil: return Summary(lines: simulator.linesWritten, labels: labels)
+        case nil: return Summary(lines: simulator.linesWritten, labels: labels, interrupted: SimInterrupt.signalName)
         case .closed: throw StageFailure(status: .ioError, message: "output closed by the reader", quiet: true)
         case .io: throw StageFailure(status: .ioError, message: "writing output: \(outcome?.message ?? "")")
         }

@@ -93,9 +93,11 @@ public final class Simulator {
         }
     }
 
-    /// Runs the whole simulation into `sink` (the caller flushes it).
+    /// Runs the whole simulation into `sink` (the caller flushes it), or
+    /// until the observer asks to stop: always between two records, so the
+    /// output ends with a whole line and the labels cover exactly what was written.
     public func run<Sink: LineSink, Observer: SimObserver>(into sink: Sink, observer: inout Observer) throws(WriteFailure) {
-        while let key = queue.popMin() {
+        while !observer.stopRequested, let key = queue.popMin() {
             let time = EventQueue.time(of: key)
             let stream = EventQueue.stream(of: key)
             try observer.willEmit(eventTime: config.startMs + time, lines: linesWritten)
