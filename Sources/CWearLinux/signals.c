@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 static atomic_uint pending_signals;
@@ -102,25 +101,3 @@ int wear_signals_blocked_in_thread(void) {
     return sigismember(&current, SIGTERM) && sigismember(&current, SIGINT) && sigismember(&current, SIGHUP);
 }
 
-int wear_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
-
-int wear_eventfd_signal(int fd) {
-    uint64_t one = 1;
-    for (;;) {
-        ssize_t written = write(fd, &one, sizeof(one));
-        if (written == (ssize_t)sizeof(one)) return 0;
-        if (written < 0 && errno == EINTR) continue;
-        // EAGAIN: the counter is at its maximum, so a wake-up is pending anyway.
-        return (written < 0 && errno == EAGAIN) ? 0 : -1;
-    }
-}
-
-uint64_t wear_eventfd_drain(int fd) {
-    uint64_t value = 0;
-    for (;;) {
-        ssize_t got = read(fd, &value, sizeof(value));
-        if (got == (ssize_t)sizeof(value)) return value;
-        if (got < 0 && errno == EINTR) continue;
-        return 0;
-    }
-}

@@ -34,14 +34,6 @@ int wear_signals_block_in_thread(void);
 /// 1 if all three are blocked in the calling thread, 0 if not, -1 on error.
 int wear_signals_blocked_in_thread(void);
 
-/// A non-blocking, close-on-exec eventfd (counter 0), or -1 with errno set.
-int wear_eventfd_create(void);
-/// Adds 1 to the counter (wakes a poll on it); 0, or -1 with errno set.
-/// Async-signal-safe and callable from any thread.
-int wear_eventfd_signal(int fd);
-/// Reads and resets the counter: the number of signals since the last drain (0 if none).
-uint64_t wear_eventfd_drain(int fd);
-
 /// Raises the pipe's capacity (F_SETPIPE_SZ) to at most `bytes`; returns the
 /// new capacity, or -1 when fd is not a pipe or the kernel refuses.
 int wear_pipe_set_size(int fd, int bytes);

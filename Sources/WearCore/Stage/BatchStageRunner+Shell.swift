@@ -31,35 +31,12 @@ extension BatchStageRunner {
         try? abandonInFlight(.outputFailed, detail: "the output failed while the stage held the record")
         // Closed output: the flush fails again, quietly; state is still persisted.
         try? flush()
-        do {
-            try stage.persist()
-        } catch {
-            logger.error("persisting state failed: \(error)")
-        }
-        if options.metricsPath != nil, !metricsFailed {
-            do { try writeMetrics() } catch { logger.error("\(error.message)") }
-        }
-        if let suppressed = rejects?.suppressedWarnings, suppressed > 0 {
-            logger.notice("\(suppressed) reject warnings were rate-limited; --rejects FILE keeps every one")
-        }
-        logger.info("\(ledger.summary)")
+        RunEnd.persist({ try stage.persist() }, logger: logger)
+        RunEnd.report(metrics: metrics, families: allMetrics(), rejects: rejects, ledger: ledger, logger: logger)
     }
 
-    /// Metrics are not the data path: once running, a failed write is
-    /// logged once and retried at the next interval.
-    mutating func writeMetricsDuringRun() {
-        do {
-            try writeMetrics()
-            metricsFailed = false
-        } catch {
-            if !metricsFailed { logger.error("\(error.message); retrying every --metrics-interval") }
-            metricsFailed = true
-        }
-    }
-
-    func writeMetrics() throws(StageFailure) {
-        guard let path = options.metricsPath else { return }
-        try MetricsFile(path: path).write(runnerMetrics() + stage.metrics())
+    func allMetrics() -> [MetricFamily] {
+        runnerMetrics() + stage.metrics()
     }
 
     /// The counts every stage exports, plus the records in flight.

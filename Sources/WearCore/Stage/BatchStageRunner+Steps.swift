@@ -9,11 +9,7 @@ extension BatchStageRunner {
         rejects = try RejectsSink(path: options.rejectsPath, logger: logger)
         if options.metricsPath != nil {
             metricsDeadline = clock.now + options.metricsInterval
-            // A metrics path that cannot be written is a setup error: fail at once.
-            do { try writeMetrics() } catch {
-                metricsFailed = true
-                throw error
-            }
+            try metrics.publishAtStart(allMetrics())
         }
         try stage.start(context: &context)
         try applyCompletions()
@@ -137,7 +133,7 @@ extension BatchStageRunner {
             let next = deadline + options.metricsInterval
             metricsDeadline = next > now ? next : now + options.metricsInterval
             try flush()
-            writeMetricsDuringRun()
+            metrics.publishDuringRun(allMetrics(), logger: logger)
         }
     }
 }

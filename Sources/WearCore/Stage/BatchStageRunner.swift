@@ -27,7 +27,7 @@ public struct BatchStageRunner<S: BatchStage> {
     var nextSequence: UInt64 = 0
     let startTime = Glibc.time(nil)
     var metricsDeadline: Instant?
-    var metricsFailed = false
+    let metrics: MetricsPublisher
     /// Set once input has ended or a termination signal arrived.
     var drainDeadline: Instant?
     var inputEnded = false
@@ -44,6 +44,7 @@ public struct BatchStageRunner<S: BatchStage> {
         self.framer = LineFramer(maxLineBytes: options.maxLineBytes)
         self.writer = FileDescriptorWriter(fd: options.outputFD, atomicLines: options.atomicLines)
         self.context = StageContext(clock: clock, remote: try RemoteCompleter())
+        self.metrics = MetricsPublisher(path: options.metricsPath)
     }
 
     /// Records read and not yet completed.

@@ -21,8 +21,7 @@ public struct StageRunner<S: Stage> {
     private let writer: FileDescriptorWriter
     private var output: StageOutput
     private var metricsDeadline: ContinuousClock.Instant?
-    /// Set when writing the metrics file failed: reported once, not retried at exit.
-    private var metricsFailed = false
+    private let metrics: MetricsPublisher
 
     public init(stage: S, options: RunnerOptions, logger: Logger) {
         self.stage = stage
@@ -32,6 +31,7 @@ public struct StageRunner<S: Stage> {
         self.framer = LineFramer(maxLineBytes: options.maxLineBytes)
         self.writer = FileDescriptorWriter(fd: options.outputFD, atomicLines: options.atomicLines)
         self.output = StageOutput(writer: writer)
+        self.metrics = MetricsPublisher(path: options.metricsPath)
     }
 
     /// Runs until end of input, SIGTERM/SIGINT, or closed output; logs the
@@ -63,11 +63,7 @@ public struct StageRunner<S: Stage> {
         PipeCapacity.raise(options.outputFD, to: Self.pipeBytes)
         if options.metricsPath != nil {
             metricsDeadline = .now + options.metricsInterval
-            // A metrics path that cannot be written is a setup error: fail at once.
-            do { try writeMetrics() } catch {
-                metricsFailed = true
-                throw error
-            }
+            try metrics.publishAtStart(allMetrics())
         }
         return input
     }
@@ -111,7 +107,7 @@ public struct StageRunner<S: Stage> {
                 let next = deadline + options.metricsInterval
                 metricsDeadline = next > now ? next : now + options.metricsInterval
                 try flush()
-                writeMetricsDuringRun()
+                metrics.publishDuringRun(allMetrics(), logger: logger)
             }
         }
     }
@@ -227,36 +223,12 @@ public struct StageRunner<S: Stage> {
     private mutating func shutDown() {
         // Closed output: the flush fails again, quietly; state is still persisted.
         try? flush()
-        do {
-            try stage.persist()
-        } catch {
-            logger.error("persisting state failed: \(error)")
-        }
-        if options.metricsPath != nil, !metricsFailed {
-            do { try writeMetrics() } catch { logger.error("\(error.message)") }
-        }
-        if let suppressed = rejects?.suppressedWarnings, suppressed > 0 {
-            logger.notice("\(suppressed) reject warnings were rate-limited; --rejects FILE keeps every one")
-        }
-        logger.info("\(ledger.summary)")
+        RunEnd.persist({ try stage.persist() }, logger: logger)
+        RunEnd.report(metrics: metrics, families: allMetrics(), rejects: rejects, ledger: ledger, logger: logger)
     }
 
-    /// Metrics are not the data path: once running, a failed write (disk
-    /// full, directory removed) is logged once and retried at the next
-    /// interval, and the stage goes on.
-    private mutating func writeMetricsDuringRun() {
-        do {
-            try writeMetrics()
-            metricsFailed = false
-        } catch {
-            if !metricsFailed { logger.error("\(error.message); retrying every --metrics-interval") }
-            metricsFailed = true
-        }
-    }
-
-    private func writeMetrics() throws(StageFailure) {
-        guard let path = options.metricsPath else { return }
-        try MetricsFile(path: path).write(runnerMetrics() + stage.metrics())
+    private func allMetrics() -> [MetricFamily] {
+        runnerMetrics() + stage.metrics()
     }
 
     /// The counts every stage exports.
