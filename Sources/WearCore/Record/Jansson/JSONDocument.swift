@@ -42,7 +42,7 @@ public final class JSONDocument {
     }
     /// A string; invalid UTF-8 in `bytes` is replaced by U+FFFD.
     public static func string<Bytes: Collection>(bytes: Bytes) -> JSONDocument where Bytes.Element == UInt8 {
-        var text = String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: bytes, as: UTF8.self)
         return text.withCString { pointer in
             make(json_stringn(pointer, text.utf8.count))
         }
