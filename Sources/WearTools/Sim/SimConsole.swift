@@ -73,10 +73,9 @@ public struct SimConsole: SimObserver {
 
 /// Wall-clock time for pacing and progress only (never for event time).
 enum Monotonic {
+    /// Seconds on the runtime's monotonic clock (`SystemClock`).
     static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+        Double(SystemClock().now.nanoseconds) * 1e-9
     }
 
     static func sleep(_ seconds: Double) {
