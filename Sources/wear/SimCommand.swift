@@ -131,6 +131,8 @@ struct SimCommand: ParsableCommand {
                 }
             }
         }
+        // Ranges first: a bad --devices must not hide behind a missing key option.
+        try config.validate()
         if !plain, masterKey != nil, keys != nil {
             throw SimConfigError("give one of --master-key FILE and --keys FILE")
         }
@@ -143,7 +145,6 @@ struct SimCommand: ParsableCommand {
                                  + "are 32 bytes and seal only A256GCM; make them with "
                                  + "`wear keys new --enc A128GCM --fleet \(devices) --out keys128.json`")
         }
-        try config.validate()
         return config
     }
 }

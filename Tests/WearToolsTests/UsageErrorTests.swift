@@ -25,6 +25,11 @@ import WearTesting
             wear sim: error: --devices must be 1 to 9999999, found -1
             See 'wear sim --help' for more information.
             """),
+        // Without --plain and without keys: the range error still comes first.
+        Case(binary: "wear", arguments: ["sim", "--devices", "-1"], stderr: """
+            wear sim: error: --devices must be 1 to 9999999, found -1
+            See 'wear sim --help' for more information.
+            """),
         Case(binary: "wear", arguments: ["sim", "--plain", "--duration", "abc"], stderr: """
             wear: error: The value 'abc' is invalid for '--duration <duration>': expected a duration such as 90s, 10m or 2h, found 'abc'
             See 'wear sim --help' for more information.
