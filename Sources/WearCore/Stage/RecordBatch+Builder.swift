@@ -26,8 +26,14 @@ extension RecordBatch {
         /// Adds a framed line; false (nothing added) when it does not follow
         /// the previous one in the same buffer: make the batch first.
         mutating func add(_ line: Line) -> Bool {
-            // The framer never yields an empty line (it is blank), so a line has an address.
-            guard let base = line.bytes.baseAddress else { preconditionFailure("an empty line reached a batch") }
+            guard let base = line.bytes.baseAddress else {
+                // The framer never yields an empty line (it is blank); should one come
+                // anyway, it has no bytes to copy: record it as empty where the batch ends.
+                offsets.append(Int32(clamping: start.map { $0.distance(to: end ?? $0) } ?? 0))
+                lengths.append(0)
+                numbers.append(line.number)
+                return true
+            }
             if let start, let end {
                 let offset = start.distance(to: base)
                 guard base >= end, offset <= Int(Int32.max) - line.bytes.count else { return false }
