@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import WearCore
 import WearJOSE
@@ -40,9 +41,14 @@ struct KeyToolTests {
     @Test("derive and export give the keys wear-decrypt derives")
     func deriveAndExport() throws {
         let master = try SimSupport.masterKey()
-        let lines = KeyTool.deriveLines(master: master, devices: ["wr-000001", "gw/7"])
-        #expect(lines == "wr-000001\t\(master.deviceKey(for: "wr-000001").base64URL)\ngw/7\t\(master.deviceKey(for: "gw/7").base64URL)\n")
         let directory = try TemporaryDirectory()
+        let printed = directory.file("derived.txt").path
+        let fd = open(printed, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #expect(fd >= 0)
+        try KeyTool.printDerived(master: master, devices: ["wr-000001", "gw/7"], to: fd)
+        close(fd)
+        let lines = try String(contentsOfFile: printed, encoding: .utf8)
+        #expect(lines == "wr-000001\t\(master.deviceKey(for: "wr-000001").base64URL)\ngw/7\t\(master.deviceKey(for: "gw/7").base64URL)\n")
         let path = directory.file("keys.json").path
         try KeyTool.writeKeys(KeyTool.keysDocument(master: master, devices: KeyTool.fleet(3)), to: path, overwrite: false)
         #expect(try mode(path) == 0o600)

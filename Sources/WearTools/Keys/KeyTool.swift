@@ -61,11 +61,6 @@ public enum KeyTool {
         }
     }
 
-    /// `DEV<TAB>KEY` lines, one per device, keys (32 bytes, A256GCM) in base64url.
-    public static func deriveLines(master: MasterKey, devices: [String]) -> String {
-        devices.map { "\($0)\t\(master.deviceKey(for: $0).base64URL)\n" }.joined()
-    }
-
     /// Writes `DEV<TAB>KEY` lines (32-byte A256GCM keys, base64url) to `fd`
     /// (stdout). A reader that goes away (`| head -1`) ends it quietly with
     /// 74, as the stages do, instead of SIGPIPE (141).
