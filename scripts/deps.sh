@@ -13,6 +13,7 @@ packages=(
     libssl-dev       # libcrypto: AES-GCM for wear-decrypt's hot path
     prometheus       # promtool, which checks our metrics files in the tests
     python3          # fixture generators
+    libre2-dev       # RE2: linear-time regular expressions for match() in rules
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
