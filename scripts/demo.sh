@@ -5,7 +5,8 @@
 #   scripts/demo.sh [BIN_DIR]      (make demo builds release and passes .build/release)
 #
 # Environment: DEVICES (default 500), DURATION (default 10m), SEED (default 1),
-# DEMO_DIR (default .build/demo): where keys, rejects, outputs and labels go.
+# DEMO_DIR (default .build/demo): where keys, rejects, outputs and labels go;
+# RULES (default pipelines/rules/default.rules): wear-filter's rules.
 set -euo pipefail
 
 bin=${1:-.build/release}
@@ -13,6 +14,7 @@ devices=${DEVICES:-500}
 duration=${DURATION:-10m}
 seed=${SEED:-1}
 dir=${DEMO_DIR:-.build/demo}
+rules=${RULES:-pipelines/rules/default.rules}
 
 for tool in wear wear-decrypt wear-filter wear-score wear-alert; do
     [[ -x "$bin/$tool" ]] || { echo "demo: $bin/$tool not found: run make release first" >&2; exit 66; }
@@ -29,7 +31,7 @@ set +e
         --master-key "$dir/master.key" --labels "$dir/labels.ndjson" \
     | "$bin/wear-decrypt" --master-key "$dir/master.key" --rejects "$dir/decrypt.rejects" \
         --metrics-file "$dir/decrypt.prom" \
-    | "$bin/wear-filter" --rejects "$dir/filter.rejects" --metrics-file "$dir/filter.prom" \
+    | "$bin/wear-filter" --rules "$rules" --rejects "$dir/filter.rejects" --metrics-file "$dir/filter.prom" \
     | tee "$dir/filtered.ndjson" \
     | "$bin/wear-score" --rejects "$dir/score.rejects" --metrics-file "$dir/score.prom" \
     | tee "$dir/scored.ndjson" \
