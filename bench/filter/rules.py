@@ -80,8 +80,11 @@ def key_of(value):
 
 
 def event_time(record):
-    rx = num(record.get("rx"))
-    return rx if rx is not None else num(record.get("ts"))
+    """rx when it is a number, else ts when it is, in whole ms (rounded down); else None."""
+    t = num(record.get("rx"))
+    if t is None:
+        t = num(record.get("ts"))
+    return None if t is None or not math.isfinite(t) else math.floor(t)
 
 
 def norm(value):
@@ -115,7 +118,6 @@ class Bucket:
     def __call__(self, key, t):
         if key is None or t is None:
             return None
-        t = int(t)
         entry = self.state.get(key)
         if entry is None:
             self.state[key] = (0, t)
