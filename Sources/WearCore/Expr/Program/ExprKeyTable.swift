@@ -146,6 +146,9 @@ final class ExprKeyTable {
         arenaRows = grown
     }
 
+    /// Bytes held now: the map's and the arena's.
+    var footprintBytes: Int { map.footprintBytes + arenaRows * rowWords * MemoryLayout<UInt64>.stride }
+
     /// Bytes one key takes here when the map is full: the map's entry (its
     /// bookkeeping, value and inline key) and table slots, and the row.
     var bytesPerKey: Int {

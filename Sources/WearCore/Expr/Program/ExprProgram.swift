@@ -70,7 +70,8 @@ public final class ExprProgram {
     private let slots: JSONSlots
     private let storage: ExprStorage
     private let numericSlots: [Int]
-    private let tables: [ExprKeyTable]
+    /// One per key expression (internal for tests: their maps' counters).
+    let tables: [ExprKeyTable]
     /// Slots of `rx` and `ts` when some call needs event time.
     private let timeSlots: (rx: Int, ts: Int)?
     private var droppedOnAdopt = 0
@@ -176,6 +177,9 @@ public final class ExprProgram {
             droppedOnAdopt += table.adopt(from: plan.old, moves: plan.moves)
         }
     }
+
+    /// Bytes the state holds now: maps (table, entries, inline keys) and rows.
+    var stateFootprintBytes: Int { tables.reduce(0) { $0 + $1.footprintBytes } }
 
     /// The key expressions with state, by canonical source text (`dev`).
     public var keyExpressions: [String] { tables.map(\.text) }

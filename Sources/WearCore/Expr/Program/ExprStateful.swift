@@ -49,14 +49,13 @@ enum ExprStateful {
     /// weighted, alpha 1/32), missing before 8 of them; sd at least 1% of
     /// |mean| and 1e-9. x is folded in clipped to mean +- 8 sd once warmed
     /// up (before, there is no sd to clip to). A fold that would make the
-    /// mean or variance non-finite (1e308 values) is skipped.
+    /// mean or variance non-finite (values near 1e308) restarts the key's
+    /// statistics at x, so no value can leave them infinite or NaN.
     static func zscore(_ words: UnsafeMutablePointer<UInt64>, _ x: Double) -> Double {
         guard x.isFinite else { return .nan }
         let count = Double(bitPattern: words[0])
         guard count > 0 else {
-            words[0] = (1.0).bitPattern
-            words[1] = x.bitPattern
-            words[2] = (0.0).bitPattern
+            restart(words, at: x)
             return .nan
         }
         let mean = Double(bitPattern: words[1]), variance = Double(bitPattern: words[2])
@@ -74,8 +73,17 @@ enum ExprStateful {
             words[0] = Swift.min(count + 1, 1e15).bitPattern
             words[1] = newMean.bitPattern
             words[2] = newVariance.bitPattern
+        } else {
+            restart(words, at: x)
         }
         return score
+    }
+
+    /// One value seen: mean x, variance 0.
+    private static func restart(_ words: UnsafeMutablePointer<UInt64>, at x: Double) {
+        words[0] = (1.0).bitPattern
+        words[1] = x.bitPattern
+        words[2] = (0.0).bitPattern
     }
 
     /// How far back a record may be (ms) before a key's clock resyncs to it.
