@@ -269,4 +269,62 @@ void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn f
     }
 }
 
+// One pass over the members, each name probed in the program's table (a
+// hash of its length and first 8 bytes, linear probing in a table at most
+// a quarter full): a member the program does not read costs one probe of
+// an empty entry, instead of a comparison with every name the program
+// reads. `reserved` marks an output filled, so a duplicate name keeps the
+// first member, as wear_json_object_get does.
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out) {
+    for (size_t i = 0; i < table->count; i++) {
+        out[table->slots[i]].type = WEAR_JSON_NULL;
+        out[table->slots[i]].reserved = 0;
+    }
+    if (object->type != WEAR_JSON_OBJECT || table->count == 0) return;
+    dom::object obj = element_of(object).get_object().value_unsafe();
+    size_t remaining = table->count;
+    const auto end = obj.end();
+    for (auto member = obj.begin(); member != end; ++member) {
+        KeySignature key = signature_of(member.key());
+        size_t index = wear_json_name_hash(key.head, key.length) & table->mask;
+        while (true) {
+            const wear_json_member_name &entry = table->entries[index];
+            if (entry.length == UINT32_MAX) break;
+            if (entry.head == key.head && entry.length == key.length &&
+                (key.length <= 8 || std::memcmp(entry.name + 8, key.data + 8, key.length - 8) == 0)) {
+                wear_json_value *slot = &out[entry.slot];
+                if (slot->reserved == 0) {
+                    fill(member.value(), slot);
+                    slot->reserved = 1;
+                    if (--remaining == 0) return;
+                }
+                break;
+            }
+            index = (index + 1) & table->mask;
+        }
+    }
+}
+
+bool wear_json_array_sum_of_squares(const wear_json_value *array, double *sum) {
+    *sum = 0;
+    if (array->type != WEAR_JSON_ARRAY) return false;
+    dom::array arr = element_of(array).get_array().value_unsafe();
+    double total = 0;
+    size_t count = 0;
+    for (dom::element element : arr) {
+        double x;
+        switch (element.type()) {
+        case dom::element_type::INT64: x = double(element.get_int64().value_unsafe()); break;
+        case dom::element_type::UINT64: x = double(element.get_uint64().value_unsafe()); break;
+        case dom::element_type::DOUBLE: x = element.get_double().value_unsafe(); break;
+        default: return false;
+        }
+        total += x * x;
+        count++;
+    }
+    if (count == 0) return false;
+    *sum = total;
+    return true;
+}
+
 } // extern "C"

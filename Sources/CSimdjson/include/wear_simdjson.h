@@ -86,6 +86,40 @@ void wear_json_object_foreach(const wear_json_value *object, wear_json_member_fn
 /// Calls fn for each element of an array in order (key is NULL); fn returns false to stop.
 void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn fn, void *context);
 
+/// One name of a member table (for wear_json_object_fill): the name's length,
+/// its first 8 bytes (little-endian, zero-padded), the whole name, and the
+/// index of the output value it fills.
+typedef struct wear_json_member_name {
+    uint64_t head;
+    uint32_t length;
+    uint32_t slot;       // index into out; entries with length == UINT32_MAX are empty
+    const char *name;
+} wear_json_member_name;
+
+/// An open-addressing table (linear probing, size mask + 1, a power of two)
+/// of the member names a program reads from one object, plus the list of
+/// the slots it fills. Built once (Swift side), probed per member.
+typedef struct wear_json_member_table {
+    const wear_json_member_name *entries;
+    size_t mask;
+    const uint32_t *slots;
+    size_t count;
+} wear_json_member_table;
+
+/// The table hash of a name (shared by the builder and the probe).
+static inline size_t wear_json_name_hash(uint64_t head, size_t length) {
+    return (size_t)(((head ^ ((uint64_t)length * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull) >> 32);
+}
+
+/// In one pass over an object's members, fills out[slot] with the first
+/// member of each name in the table; names absent (or a non-object) leave
+/// WEAR_JSON_NULL. Stops early once every name is found.
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out);
+
+/// The sum of the squares of an array's elements; false (and 0) when it is
+/// not an array, is empty, or has an element that is not a number.
+bool wear_json_array_sum_of_squares(const wear_json_value *array, double *sum);
+
 #ifdef __cplusplus
 }
 #endif

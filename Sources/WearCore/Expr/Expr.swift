@@ -3,14 +3,9 @@
 /// precedence climbing, nesting bounded by `ExprParser.maxDepth`) ->
 /// `ExprChecker` (load-time types, the function table in `ExprFunction`).
 ///
-/// Next step (not built yet): a compiler from a checked `Expr` to closures
-/// over field slots. Every `.field` path is resolved once to a slot index
-/// (the record view reads each distinct path once per record), every
-/// stateful call (`last`, `max`, `rate`, `bucket`, `zscore`, `delta`) gets
-/// a state slot in a bounded per-key map, and the node's static `ExprType`
-/// picks a specialised closure, so evaluation does no string lookups and no
-/// tree walking. Field values are dynamic: a missing or mistyped one makes
-/// the comparison that reads it false (the checker's `.field` type).
+/// Then `ExprProgram` compiles checked expressions to closures over field
+/// slots (each distinct path read once per record, stateful calls in
+/// bounded per-key maps); its doc comment says how evaluation works.
 
 /// An expression node with the position of the token that names it: the
 /// operator for unary and binary nodes, the function name for calls, the

@@ -47,13 +47,12 @@ extension ExprChecker {
         for argument in arguments { types.append(try check(argument)) }
         if function.isStateful { try key(arguments[0], types[0], of: name) }
         switch function {
-        case .abs, .max, .delta:
+        case .abs, .last, .max, .delta:
             try quantity(arguments.last ?? expr, types[types.count - 1], for: name)
             return types[types.count - 1]
         case .zscore:
             try quantity(arguments[1], types[1], for: name)
             return .number
-        case .last: return types[1]
         case .len:
             try expect(arguments[0], types[0], in: [.string, .vector, .field], "\(name) takes a string or a vector")
             return .number
@@ -78,7 +77,7 @@ extension ExprChecker {
             return .bool
         case .rate:
             try constant(arguments[1], .duration, "rate takes its window as a duration such as 10s")
-            return .number
+            return .rate
         case .bucket:
             try constant(arguments[1], .rate, "bucket takes its rate as a rate such as 5/s")
             try constant(arguments[2], .number, "bucket takes its burst as a number such as 20")
