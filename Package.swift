@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["WearCore", "WearJOSE", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(name: "wear-decrypt", dependencies: ["WearDecrypt", "WearCLI"]),
-        .target(name: "WearFilter", dependencies: ["WearCore"]),
+        .target(name: "WearFilter", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),
         .target(name: "WearScore", dependencies: ["WearCore"]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearDecryptFuzzing", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(name: "WearAlertTests", dependencies: ["WearAlert", "WearTesting"]),
+        .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17
