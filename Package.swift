@@ -43,6 +43,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "CWearLinux"),
+        // RE2 (apt libre2-dev): linear-time regular expressions for match() in rules.
+        .target(name: "CWearRE2", linkerSettings: [.linkedLibrary("re2")]),
         // pthreads, CPU affinity and eventfd for WearCore/Concurrency (the sharded runner).
         .target(name: "CWearThreads"),
         // The git commit for --version and wear_stage_info: `make` passes
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "WearCore",
             dependencies: [
-                "CJansson", "CSimdjson", "CWearLinux", "CWearThreads", "CWearBuild",
+                "CJansson", "CSimdjson", "CWearLinux", "CWearRE2", "CWearThreads", "CWearBuild",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
