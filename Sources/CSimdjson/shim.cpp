@@ -275,10 +275,12 @@ void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn f
 // an empty entry, instead of a comparison with every name the program
 // reads. `reserved` marks an output filled, so a duplicate name keeps the
 // first member, as wear_json_object_get does.
-void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out) {
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
+                           double *numbers) {
     for (size_t i = 0; i < table->count; i++) {
         out[table->slots[i]].type = WEAR_JSON_NULL;
         out[table->slots[i]].reserved = 0;
+        numbers[table->slots[i]] = __builtin_nan("");
     }
     if (object->type != WEAR_JSON_OBJECT || table->count == 0) return;
     dom::object obj = element_of(object).get_object().value_unsafe();
@@ -296,6 +298,12 @@ void wear_json_object_fill(const wear_json_value *object, const wear_json_member
                 if (slot->reserved == 0) {
                     fill(member.value(), slot);
                     slot->reserved = 1;
+                    switch (slot->type) {
+                    case WEAR_JSON_INT64: numbers[entry.slot] = double(slot->number.i64); break;
+                    case WEAR_JSON_UINT64: numbers[entry.slot] = double(slot->number.u64); break;
+                    case WEAR_JSON_DOUBLE: numbers[entry.slot] = slot->number.f64; break;
+                    default: break;
+                    }
                     if (--remaining == 0) return;
                 }
                 break;

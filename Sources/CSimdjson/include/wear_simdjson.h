@@ -112,9 +112,11 @@ static inline size_t wear_json_name_hash(uint64_t head, size_t length) {
 }
 
 /// In one pass over an object's members, fills out[slot] with the first
-/// member of each name in the table; names absent (or a non-object) leave
-/// WEAR_JSON_NULL. Stops early once every name is found.
-void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out);
+/// member of each name in the table, and numbers[slot] with its value when
+/// it is a number (else NaN); names absent (or a non-object) leave
+/// WEAR_JSON_NULL and NaN. Stops early once every name is found.
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
+                           double *numbers);
 
 /// The sum of the squares of an array's elements; false (and 0) when it is
 /// not an array, is empty, or has an element that is not a number.

@@ -118,7 +118,7 @@ extension ExprCompiler {
             call = Self.valueCall(function, try numeric(arguments[1]), table, offset, register, cells)
         }
         calls.append(ExprCallState(table: table, offset: offset, count: initial.count))
-        stateful.append(call)
+        stateful.append(ExprCall(run: call))
         return register
     }
 
@@ -172,7 +172,6 @@ extension ExprCompiler {
         switch key.kind {
         case .field(let path):
             let slot = try slot(of: path, at: key)
-            numericSlots.insert(slot)
             source = .slot(slot)
         case .string(let string): source = .literal(storage.literal(string))
         default: source = .number(try numeric(key))

@@ -56,7 +56,6 @@ extension ExprCompiler {
         case .field:
             guard case .field(let path) = expr.kind else { return .number(try numeric(expr)) }
             let slot = try slot(of: path, at: expr)
-            numericSlots.insert(slot)
             return .dynamic(slot)
         }
     }

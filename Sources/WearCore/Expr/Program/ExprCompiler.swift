@@ -37,7 +37,7 @@ final class ExprStorage {
 
 /// One compiled entry: its stateful calls in source order, then the expression.
 struct ExprCompiledEntry {
-    var stateful: [() -> Void]
+    var stateful: [ExprCall]
     var condition: () -> Bool
     var number: () -> Double
     /// Where each stateful call keeps its words, in source order (for `adoptState`).
@@ -62,12 +62,10 @@ struct ExprCompiler {
     let storage: ExprStorage
     let maxKeys: Int
     var cells: UnsafeMutablePointer<Double> { storage.cells }
-    /// Slots some expression reads as a number (`load` converts those).
-    var numericSlots: Set<Int> = []
     var nextRegister: Int
     var tables: [ExprKeyTable] = []
     /// The entry being compiled: its stateful calls and their words.
-    var stateful: [() -> Void] = []
+    var stateful: [ExprCall] = []
     var calls: [ExprCallState] = []
 
     init(checker: ExprChecker, layout: ExprFieldLayout, registers: Int, maxKeys: Int) {
@@ -127,7 +125,6 @@ struct ExprCompiler {
         case .quantity(let quantity): return .constant(Self.value(of: quantity))
         case .field(let path):
             let slot = try slot(of: path, at: expr)
-            numericSlots.insert(slot)
             return .cell(slot)
         case .unary(.negate, let operand):
             switch try numeric(operand) {

@@ -33,17 +33,20 @@ public final class JSONSlots {
     public func clear(_ index: Int) { values[index].type = WEAR_JSON_NULL.rawValue }
 
     /// Fills the slots of `table` from the members of `object`, in one pass:
-    /// the first member of each name; absent names (or a non-object) read null.
+    /// the first member of each name; absent names (or a non-object) read
+    /// null. `numbers[slot]` gets each slot's `number(slot)`.
     @inline(__always)
-    public func fill(from object: JSONValue, _ table: JSONMemberTable) {
-        withUnsafePointer(to: object.raw) { wear_json_object_fill($0, table.table, values) }
+    public func fill(from object: JSONValue, _ table: JSONMemberTable, numbers: UnsafeMutablePointer<Double>) {
+        withUnsafePointer(to: object.raw) { wear_json_object_fill($0, table.table, values, numbers) }
     }
 
-    /// Sets slot `index` to element `element` of the array in slot `parent` (null if none).
-    public func fill(_ index: Int, element: Int, of parent: Int) {
+    /// Sets slot `index` to element `element` of the array in slot `parent`
+    /// (null if none), and `numbers[index]` to its `number(index)`.
+    public func fill(_ index: Int, element: Int, of parent: Int, numbers: UnsafeMutablePointer<Double>) {
         var out = wear_json_value()
         let found = withUnsafePointer(to: values[parent]) { wear_json_array_at($0, element, &out) }
         values[index] = found ? out : wear_json_value()
+        numbers[index] = number(index)
     }
 
     /// Value `index` as a Double when it is a JSON number, else NaN (missing).
