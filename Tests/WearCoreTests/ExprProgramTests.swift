@@ -194,6 +194,35 @@ final class ExprHarness {
         }
     }
 
+    @Test(arguments: [
+        ("match(fw, \"^2\\\\.4\\\\.\")", true), ("match(fw, \"^2\\\\.5\")", false), ("match(dev, \"[0-9]{6}$\")", true),
+        ("match(dev, \"^000042\")", false), ("match(dev, \"000042\")", true), ("match(meta.src, \"edge-[12]\")", true),
+        ("match(hr, \"7\")", false), ("match(absent, \".*\")", false), ("match(nul, \"\")", false), ("match(acc, \".\")", false),
+        ("match(empty, \"^$\")", true), ("match(\"abc\", \"b\")", true), ("not match(fw, \"x\")", true),
+        ("match(fw, \"(a+)+$\")", false),
+    ])
+    func matchesWithRE2(_ source: String, _ expected: Bool) throws {
+        let harness = try ExprHarness(source)
+        #expect(try harness.condition(Self.record) == expected, "\(source)")
+    }
+
+    @Test func matchRunsInLinearTimeOnAPathologicalPattern() throws {
+        // Exponential for a backtracking engine; RE2 scans once.
+        let harness = try ExprHarness("match(s, \"^(a|aa)+$\") or match(s, \"(a*)*b\")")
+        let record = #"{"s":""# + String(repeating: "a", count: 100_000) + #"c"}"#
+        #expect(try harness.condition(record) == false)
+    }
+
+    @Test func refusesAnInvalidPatternAtItsPosition() {
+        do {
+            _ = try ExprHarness(["hr > 1", "dev == \"a\" or match(fw, \"(unclosed\")"])
+            Issue.record("compiled")
+        } catch {
+            let text = "\(error)"
+            #expect(text.hasPrefix("t.rules:2:25: invalid regular expression \"(unclosed\": "), "\(text)")
+        }
+    }
+
     @Test func reportsTheFirstErrorInEntryOrder() {
         do {
             _ = try ExprHarness(["hr > 1", "hr > \"x\"", "foo(1)"])

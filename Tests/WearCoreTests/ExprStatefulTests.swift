@@ -49,10 +49,10 @@ import Testing
             (9000, 0.2, "cur 2"),
             (12_000, 0.26, "window 1: prev 2 * (1 - 0.2) + cur 1 = 2.6"),
             (19_000, 0.22, "2 * 0.1 + 2"),
-            (15_000, 0.4, "earlier in the window: 2 * 0.5 + 3"),
-            (8000, 0.6, "the previous window, within 60 s: counts in the current one, at its start: 2 * 1 + 4"),
+            (15_000, 0.32, "earlier than the latest (19 s): counts at 19 s, 2 * 0.1 + 3"),
+            (8000, 0.42, "11 s before the latest, within 60 s: at 19 s too, 2 * 0.1 + 4"),
             (35_000, 0.1, "two windows on: prev 0, cur 1"),
-            (-40_000, 0.1, "over 60 s before window 3: reset to window -4"),
+            (-40_000, 0.1, "75 s before the latest: reset to window -4"),
             (-35_000, 0.2, "window -4: cur 2"),
             (-25_000, 0.2, "window -3: 2 * 0.5 + 1"),
         ]
@@ -85,6 +85,25 @@ import Testing
         (mean, variance) = (mean + (clipped - mean) / 32, 31.0 / 32 * (variance + (clipped - mean) * (clipped - mean) / 32))
         sd = max(variance.squareRoot(), 0.01 * mean)
         #expect(try z(100) == (100 - mean) / sd)
+    }
+
+    @Test func zscoreClipsDuringTheWarmUpToo() throws {
+        // docs/rules.md's case: 8 x 100, 107 (7 sd, tagged), 1000 clipped, 103.
+        let harness = try ExprHarness("zscore(dev, sz) > 6")
+        let sizes = [100, 100, 100, 100, 100, 100, 100, 100, 107, 1000, 103]
+        let tagged = try sizes.map { try harness.condition(#"{"dev":"a","sz":\#($0)}"#) }
+        #expect(tagged == [false, false, false, false, false, false, false, false, true, true, false])
+        // During the warm-up: 100, then 200 is clipped to 100 + 8 * 1 = 108.
+        let warm = try ExprHarness("zscore(dev, sz)", result: .number)
+        for size in [100, 200, 100, 100, 100, 100, 100, 100] { _ = try warm.number(#"{"dev":"a","sz":\#(size)}"#) }
+        var (mean, variance) = (100.0, 0.0)
+        for size in [108.0, 100, 100, 100, 100, 100, 100] {
+            let d = size - mean
+            (mean, variance) = (mean + d / 32, 31.0 / 32 * (variance + d * d / 32))
+        }
+        let sd = max(variance.squareRoot(), 0.01 * mean)
+        let score = try #require(try warm.number(#"{"dev":"a","sz":100}"#))
+        #expect(abs(score - (100 - mean) / sd) < 1e-12)
     }
 
     @Test func zscoreFloorsTheDeviationAt1e9() throws {

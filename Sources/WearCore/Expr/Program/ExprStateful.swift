@@ -13,7 +13,7 @@ enum ExprStateful {
         switch function {
         case .last, .max, .delta: [noValue]
         case .zscore: [0, 0, 0]            // count, mean, variance
-        case .rate: [noTime, 0]            // current window, prev << 32 | cur
+        case .rate: [noTime, 0]            // latest time, prev << 32 | cur
         case .bucket: [0, noTime]          // excess (thousandths), last time
         default: []
         }
@@ -47,8 +47,8 @@ enum ExprStateful {
 
     /// `zscore(key, x)`: (x - mean) / sd of the earlier values (exponentially
     /// weighted, alpha 1/32), missing before 8 of them; sd at least 1% of
-    /// |mean| and 1e-9. x is folded in clipped to mean +- 8 sd once warmed
-    /// up (before, there is no sd to clip to). A fold that would make the
+    /// |mean| and 1e-9. x is folded in clipped to mean +- 8 sd (during the
+    /// warm-up too, as docs/rules.md and bench/filter/rules.py do). A fold that would make the
     /// mean or variance non-finite (values near 1e308) restarts the key's
     /// statistics at x, so no value can leave them infinite or NaN.
     static func zscore(_ words: UnsafeMutablePointer<UInt64>, _ x: Double) -> Double {
@@ -59,12 +59,9 @@ enum ExprStateful {
             return .nan
         }
         let mean = Double(bitPattern: words[1]), variance = Double(bitPattern: words[2])
-        var folded = x, score = Double.nan
-        if count >= zscoreWarmup {
-            let sd = Swift.max(variance.squareRoot(), 0.01 * Swift.abs(mean), 1e-9)
-            score = (x - mean) / sd
-            folded = Swift.min(Swift.max(x, mean - zscoreClip * sd), mean + zscoreClip * sd)
-        }
+        let sd = Swift.max(variance.squareRoot(), 0.01 * Swift.abs(mean), 1e-9)
+        let score = count >= zscoreWarmup ? (x - mean) / sd : .nan
+        let folded = Swift.min(Swift.max(x, mean - zscoreClip * sd), mean + zscoreClip * sd)
         let difference = folded - mean
         let increment = zscoreAlpha * difference
         let newMean = mean + increment
@@ -91,30 +88,28 @@ enum ExprStateful {
 
     /// `rate(key, W)`: records per second over the window ending at `time`,
     /// this one included, by the two-window estimate over windows aligned to
-    /// multiples of `window` (ms). A record up to 60 s before the current
-    /// window counts in it (as if at its start); one further back resets the
-    /// key's windows to its own time.
+    /// multiples of `window` (ms). Time only moves forward: a record up to
+    /// 60 s before the key's latest time counts at that time; one further
+    /// back resets the key's windows to its own time. Words: the latest
+    /// time (its window is latest / W), and prev << 32 | cur.
     static func rate(_ words: UnsafeMutablePointer<UInt64>, time: Int64, window: Int64) -> Double {
-        let index = floorDivide(time, window)
-        var current = Int64(bitPattern: words[0])
+        var latest = Int64(bitPattern: words[0])
         var previousCount = UInt32(truncatingIfNeeded: words[1] >> 32)
         var currentCount = UInt32(truncatingIfNeeded: words[1])
-        var at = time
-        if current == Int64.min || time < current * window - backwardsLimit || index > current + 1 {
-            previousCount = 0
-            currentCount = 1
-            current = index
-        } else if index == current + 1 {
-            previousCount = currentCount
-            currentCount = 1
-            current = index
-        } else {
-            currentCount = currentCount == .max ? .max : currentCount + 1
-            if index < current { at = current * window }
+        if latest == Int64.min || latest - time > backwardsLimit {
+            (latest, previousCount, currentCount) = (time, 0, 0)
         }
-        words[0] = UInt64(bitPattern: current)
+        let current = floorDivide(latest, window)
+        let at = Swift.max(time, latest)
+        let index = floorDivide(at, window)
+        if index > current {
+            previousCount = index == current + 1 ? currentCount : 0
+            currentCount = 0
+        }
+        currentCount = currentCount == .max ? .max : currentCount + 1
+        words[0] = UInt64(bitPattern: at)
         words[1] = UInt64(previousCount) << 32 | UInt64(currentCount)
-        let elapsed = Double(at - current * window) / Double(window)
+        let elapsed = Double(at - index * window) / Double(window)
         return (Double(previousCount) * (1 - elapsed) + Double(currentCount)) / (Double(window) / 1000)
     }
 
