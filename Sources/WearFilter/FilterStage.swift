@@ -39,7 +39,7 @@ public struct FilterStage: Stage {
         self.logger = logger
         let state = rules.keyExpressions.isEmpty ? "no per-key state"
             : "state keyed by \(rules.keyExpressions.joined(separator: ", ")), at most \(maxKeys) keys each, \(rules.bytesPerKey) bytes per key"
-        logger?.info("\(rules.rules.count) rules from \(path ?? "memory"); \(state)")
+        logger?.debug("\(rules.rules.count) rules from \(path ?? "memory"); \(state)")
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {

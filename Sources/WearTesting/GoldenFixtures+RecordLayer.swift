@@ -52,8 +52,9 @@ extension GoldenFixtures {
 
     /// Runs record-layer case `name` through a stage's real binary; the
     /// expected rejects are the identity stage's, renamed to `binary`.
-    public static func check(recordLayerCase name: String, binary: String) throws {
-        try check(stage: recordLayer, case: name, binary: binary, stageName: binary)
+    /// `arguments` go before the case's own (wear-filter's empty rules file).
+    public static func check(recordLayerCase name: String, binary: String, arguments: [String] = []) throws {
+        try check(stage: recordLayer, case: name, binary: binary, stageName: binary, extraArguments: arguments)
     }
 
     /// The cases' only option is `--max-line-bytes N`; anything else is a fixture mistake.

@@ -41,7 +41,8 @@ public enum GoldenFixtures {
     /// `check`, for a case folder shared by several binaries: with
     /// `stageName`, the expected rejects name that stage instead of the
     /// identity stage, and the summary line is the binary's.
-    static func check(stage: String, case name: String, binary: String, stageName: String?) throws {
+    static func check(stage: String, case name: String, binary: String, stageName: String?,
+                      extraArguments: [String] = []) throws {
         let folder = root.appendingPathComponent(stage).appendingPathComponent(name)
         var fixture = try GoldenCase(folder: folder)
         if let stageName {
@@ -51,7 +52,7 @@ public enum GoldenFixtures {
         let scratch = try TemporaryDirectory()
         let rejectsURL = scratch.file("rejects.ndjson")
         let result = try ProcessRun.run(try Binaries.url(of: binary),
-                                        fixture.arguments + ["--rejects", rejectsURL.path],
+                                        extraArguments + fixture.arguments + ["--rejects", rejectsURL.path],
                                         input: fixture.input, directory: folder)
         let rejects = (try? Data(contentsOf: rejectsURL)) ?? Data()
 

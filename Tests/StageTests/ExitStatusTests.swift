@@ -32,7 +32,7 @@ import WearTesting
 
     @Test(arguments: identityStages, cases)
     func exitsWithTheDocumentedStatusAndOneErrorLine(_ stage: String, _ testCase: Case) throws {
-        let result = try ProcessRun.run(try Binaries.url(of: stage), testCase.arguments,
+        let result = try ProcessRun.run(try Binaries.url(of: stage), identityArguments(stage) + testCase.arguments,
                                         input: Data((Telemetry.record(1) + "\n").utf8))
         #expect(result.status == testCase.status, "stderr:\n\(result.stderrText)")
         #expect(result.stdout.isEmpty, "stdout: \(result.stdoutText)")
@@ -47,7 +47,7 @@ import WearTesting
     func badRecordsNeverChangeTheExitStatus(_ stage: String) throws {
         let scratch = try TemporaryDirectory()
         let input = ["not json", "[1]", #"{"a":1,"a":2}"#, "{\"bad\u{1}\":1}", Telemetry.record(7)].joined(separator: "\n")
-        let result = try ProcessRun.run(try Binaries.url(of: stage), ["--rejects", scratch.file("rejects").path],
+        let result = try ProcessRun.run(try Binaries.url(of: stage), identityArguments(stage) + ["--rejects", scratch.file("rejects").path],
                                         input: Data(input.utf8))
         #expect(result.status == 0)
         #expect(result.stdoutLines == [Telemetry.record(7)])

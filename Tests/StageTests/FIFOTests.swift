@@ -43,7 +43,7 @@ import WearTesting
     @Test func aFIFONamedByInputIsReadUntilItsLateSlowWriterCloses() throws {
         let scratch = try TemporaryDirectory()
         let fifo = try makeFIFO(in: scratch)
-        let stage = try LiveStage("wear-filter", ["--input", fifo, "--rejects", scratch.file("rejects").path])
+        let stage = try LiveStage("wear-filter", filterIdentity + ["--input", fifo, "--rejects", scratch.file("rejects").path])
         // The stage opens the FIFO without waiting for a writer, then waits for one.
         try #require(Polling.until { stage.openPaths.contains(fifo) }, "wear-filter never opened \(fifo)")
         #expect(Polling.until { isIdle(stage) })
@@ -60,7 +60,7 @@ import WearTesting
         let scratch = try TemporaryDirectory()
         let fifo = try makeFIFO(in: scratch)
         let reader = try openDescriptor(fifo, O_RDONLY | O_NONBLOCK)
-        let stage = try LiveStage("wear-filter", [], standardInput: reader)
+        let stage = try LiveStage("wear-filter", filterIdentity + [], standardInput: reader)
         close(reader)
         let writer = try connectWriter(fifo)
         writeBursts(writer, to: stage)
@@ -76,7 +76,7 @@ import WearTesting
         let scratch = try TemporaryDirectory()
         let fifo = try makeFIFO(in: scratch)
         let socketFD = try openDescriptor(fifo, O_RDWR | O_NONBLOCK)
-        let stage = try LiveStage("wear-filter", [], standardInput: socketFD)
+        let stage = try LiveStage("wear-filter", filterIdentity + [], standardInput: socketFD)
         close(socketFD)
         var written = 0
         for burst in Self.bursts {

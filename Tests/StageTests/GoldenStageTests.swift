@@ -9,6 +9,6 @@ import WearTesting
 @Suite struct GoldenStageTests {
     @Test(arguments: identityStages, GoldenFixtures.recordLayerSample)
     func eachStageBinaryAppliesTheSharedRecordLayer(_ stage: String, _ name: String) throws {
-        try GoldenFixtures.check(recordLayerCase: name, binary: stage)
+        try GoldenFixtures.check(recordLayerCase: name, binary: stage, arguments: identityArguments(stage))
     }
 }

@@ -29,13 +29,13 @@ import WearTesting
         let data = Self.awkwardInput
         func arguments(_ name: String) -> [String] { ["--max-line-bytes", "1KiB", "--rejects", scratch.file(name).path] }
 
-        let bytewise = try LiveStage("wear-filter", arguments("bytewise.rejects"))
+        let bytewise = try LiveStage("wear-filter", filterIdentity + arguments("bytewise.rejects"))
         bytewise.writeBytewise(data)
         #expect(bytewise.finish() == 0)
-        let whole = try LiveStage("wear-filter", arguments("whole.rejects"))
+        let whole = try LiveStage("wear-filter", filterIdentity + arguments("whole.rejects"))
         whole.write(data)
         #expect(whole.finish() == 0)
-        let file = try ProcessRun.run(try Binaries.url(of: "wear-filter"), arguments("file.rejects"), input: data)
+        let file = try ProcessRun.run(try Binaries.url(of: "wear-filter"), filterIdentity + arguments("file.rejects"), input: data)
         #expect(file.status == 0)
 
         let rejects = try ["bytewise", "whole", "file"].map { try Data(contentsOf: scratch.file("\($0).rejects")) }
@@ -54,7 +54,7 @@ import WearTesting
     }
 
     @Test func aRecordReachesStdoutWhileStdinIsStillOpen() throws {
-        let stage = try LiveStage("wear-filter", [])
+        let stage = try LiveStage("wear-filter", filterIdentity + [])
         stage.write(Telemetry.record(1) + "\n")
         #expect(stage.waitForLines(1, upTo: 20), "the first record did not arrive while stdin was open")
         stage.write(Telemetry.record(2) + "\n")
@@ -66,7 +66,7 @@ import WearTesting
 
     @Test func aTenMebibyteLineIsRejectedWithoutBeingBuffered() throws {
         let scratch = try TemporaryDirectory()
-        let stage = try LiveStage("wear-filter", ["--rejects", scratch.file("rejects").path])
+        let stage = try LiveStage("wear-filter", filterIdentity + ["--rejects", scratch.file("rejects").path])
         stage.write(Telemetry.record(1) + "\n")
         try #require(stage.waitForLines(1))
         let baseline = try #require(stage.peakResidentKiB)

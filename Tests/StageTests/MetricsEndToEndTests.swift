@@ -19,7 +19,7 @@ import WearTesting
         let promtool = try Self.promtool()
         let scratch = try TemporaryDirectory()
         let lines = Telemetry.lines(40) + ["not json", "[1]", "[2]", #"{"a":1,"a":2}"#, ""]
-        let result = try ProcessRun.run(try Binaries.url(of: stage),
+        let result = try ProcessRun.run(try Binaries.url(of: stage), identityArguments(stage) +
                                         ["--metrics-file", "m.prom", "--metrics-interval", "100ms", "--rejects", "rejects"],
                                         input: Data(lines.joined(separator: "\n").utf8), directory: scratch.url)
         #expect(result.status == 0)
@@ -52,7 +52,7 @@ import WearTesting
     @Test func theIntervalTimerRewritesTheFileWhileTheStageWaitsForInput() throws {
         let scratch = try TemporaryDirectory()
         let path = scratch.file("m.prom").path
-        let stage = try LiveStage("wear-filter", ["--metrics-file", path, "--metrics-interval", "100ms"])
+        let stage = try LiveStage("wear-filter", filterIdentity + ["--metrics-file", path, "--metrics-interval", "100ms"])
         stage.write(Telemetry.record(1) + "\n")
         try #require(stage.waitForLines(1))
         // Only the timer writes the file while stdin stays open and idle.

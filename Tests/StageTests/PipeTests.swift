@@ -53,7 +53,7 @@ import WearTesting
         let (filter, score, alert) = (try Binaries.url(of: "wear-filter").path, try Binaries.url(of: "wear-score").path,
                                       try Binaries.url(of: "wear-alert").path)
         let result = try ProcessRun.shell("""
-            '\(filter)' --rejects filter.rejects < in.ndjson \
+            '\(filter)' \(filterIdentityShell) --rejects filter.rejects < in.ndjson \
               | '\(score)' --max-line-bytes 256 --rejects score.rejects \
               | '\(alert)' --max-line-bytes 200 --rejects alert.rejects > out.ndjson
             """, directory: scratch.url)
@@ -99,7 +99,7 @@ import WearTesting
         try data.write(to: scratch.file("big.ndjson"))
         let filter = try Binaries.url(of: "wear-filter").path
         let result = try ProcessRun.run(URL(fileURLWithPath: "/bin/bash"), ["-c", """
-            '\(filter)' < big.ndjson | head -n 1 > head.out; echo "${PIPESTATUS[0]} ${PIPESTATUS[1]}"
+            '\(filter)' \(filterIdentityShell) < big.ndjson | head -n 1 > head.out; echo "${PIPESTATUS[0]} ${PIPESTATUS[1]}"
             """], directory: scratch.url)
         #expect(result.stdoutText == "74 0\n", "stderr:\n\(result.stderrText)")
         #expect(try String(contentsOf: scratch.file("head.out"), encoding: .utf8) == records[0] + "\n")

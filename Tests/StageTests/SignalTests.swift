@@ -9,7 +9,7 @@ import WearTesting
     @Test(arguments: [SIGTERM, SIGINT])
     func terminationWhileWaitingDrainsAndExitsZero(_ signal: Int32) throws {
         let scratch = try TemporaryDirectory()
-        let stage = try LiveStage("wear-filter", ["--rejects", scratch.file("rejects").path])
+        let stage = try LiveStage("wear-filter", filterIdentity + ["--rejects", scratch.file("rejects").path])
         let records = (1...3).map { Telemetry.record($0) }
         stage.write(records[0] + "\nnot json\n" + records[1] + "\n" + records[2] + "\n")
         // Once the stage has read everything (FIONREAD 0) its handlers are
@@ -25,7 +25,7 @@ import WearTesting
     }
 
     @Test func signalsBlockedByTheParentStillReachTheStage() throws {
-        let stage = try LiveStage("wear-filter", [], blockedSignals: [SIGTERM, SIGINT, SIGHUP])
+        let stage = try LiveStage("wear-filter", filterIdentity + [], blockedSignals: [SIGTERM, SIGINT, SIGHUP])
         stage.write(Telemetry.record(1) + "\n")
         try #require(stage.waitForLines(1))
         stage.signal(SIGHUP)
@@ -35,7 +35,7 @@ import WearTesting
     }
 
     @Test func terminationNamesTheUnfinishedLineItDidNotProcess() throws {
-        let stage = try LiveStage("wear-filter", [])
+        let stage = try LiveStage("wear-filter", filterIdentity + [])
         stage.write(Telemetry.record(1) + "\n" + #"{"dev":"wr-1","seq""#)
         try #require(stage.waitForLines(1))
         // FIONREAD 0: the stage has read the partial line too.
@@ -49,7 +49,7 @@ import WearTesting
     }
 
     @Test func hangupReloadsAndTheStageKeepsProcessing() throws {
-        let stage = try LiveStage("wear-filter", [])
+        let stage = try LiveStage("wear-filter", filterIdentity + [])
         stage.write(Telemetry.record(1) + "\n")
         try #require(stage.waitForLines(1))
         stage.signal(SIGHUP)

@@ -6,6 +6,17 @@ import WearTesting
 /// The three stages that run the shared runtime as identity filters.
 let identityStages = ["wear-filter", "wear-score", "wear-alert"]
 
+/// What wear-filter needs to run as an identity stage: a rules file with no rules.
+let filterIdentity = ["--rules", GoldenFixtures.root.appendingPathComponent("wear-filter/identity.rules").path]
+
+/// `filterIdentity` for a shell command line.
+let filterIdentityShell = "--rules '\(filterIdentity[1])'"
+
+/// The arguments that make `stage` an identity stage (only wear-filter needs any).
+func identityArguments(_ stage: String) -> [String] {
+    stage == "wear-filter" ? filterIdentity : []
+}
+
 /// What `--version` prints and `wear_stage_info` exports.
 let wearVersion = "0.1.0"
 

@@ -43,8 +43,8 @@ demangle() { if command -v swift > /dev/null; then swift demangle --simplified; 
 irefs() { sed -n 's/.*I *refs: *//p' | tr -d ,; }
 
 echo "== callgrind, $records records (simdjson kernel under valgrind: haswell)"
-empty=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$wear" < /dev/null 2>&1 >/dev/null | irefs)
-total=$(valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.identity" "$wear" < "$input" 2>&1 >/dev/null | irefs)
+empty=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < /dev/null 2>&1 >/dev/null | irefs)
+total=$(valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.identity" "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$input" 2>&1 >/dev/null | irefs)
 echo "instructions: $total total, $empty at start-up and exit (empty input)"
 echo "instructions per record: $(( (total - empty) / records ))"
 echo
@@ -60,11 +60,11 @@ if perf stat -e instructions true 2>&1 | grep -q 'not supported'; then
 else
     echo "== perf stat (hardware counters)"
     full="$(bench/common/telemetry.sh)"
-    perf stat -e instructions,cycles,branch-misses -- taskset -c 0 "$wear" < "$full" 2>&1 >/dev/null | grep -E 'instructions|cycles|branch|elapsed'
+    perf stat -e instructions,cycles,branch-misses -- taskset -c 0 "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$full" 2>&1 >/dev/null | grep -E 'instructions|cycles|branch|elapsed'
 fi
 if perf record -e cpu-clock -F 20000 -o "$out/perf.identity.data" -- true > /dev/null 2>&1; then
     full="$(bench/common/telemetry.sh)"
-    perf record -e cpu-clock -F 20000 -o "$out/perf.identity.data" -- taskset -c 0 "$wear" < "$full" > /dev/null 2>&1
+    perf record -e cpu-clock -F 20000 -o "$out/perf.identity.data" -- taskset -c 0 "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$full" > /dev/null 2>&1
     echo "-- perf record, 1,000,000 records, native (simdjson kernel: icelake where AVX-512 is available), top 25"
     perf report -i "$out/perf.identity.data" --no-children --sort sym 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 | demangle | cut -c1-120
 else

@@ -62,7 +62,7 @@ cat "$input" > /dev/null # into the page cache
 
 # --- correctness ------------------------------------------------------------
 note "checking wear-filter: output identical to input, ledger in=$records out=$records rejected=0"
-"$wear" < "$input" > "$out/identity.out" 2> "$out/identity.err" || fail "wear-filter exited $?"
+"$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$input" > "$out/identity.out" 2> "$out/identity.err" || fail "wear-filter exited $?"
 cmp -s "$input" "$out/identity.out" || fail "wear-filter output differs from its input ($out/identity.out)"
 grep -q "in=$records out=$records rejected=0\$" "$out/identity.err" \
     || fail "wear-filter summary is not in=$records out=$records rejected=0: $(cat "$out/identity.err")"
@@ -80,8 +80,8 @@ peer_jq()         { taskset -c 0 jq -c . < "$input" > /dev/null; }
 peer_jansson()    { taskset -c 0 "$jansson" < "$input" > /dev/null 2>&1; }
 peer_jansson_parse() { taskset -c 0 "$jansson" --parse-only < "$input" > /dev/null 2>&1; }
 peer_orjson()     { taskset -c 0 python3 "$orjson" < "$input" > /dev/null 2>&1; }
-peer_wear()       { taskset -c 0 "$wear" < "$input" > /dev/null 2>&1; }
-peer_wear_pipe()  { taskset -c 0 "$wear" < "$input" 2> /dev/null | taskset -c 1 cat > /dev/null; }
+peer_wear()       { taskset -c 0 "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$input" > /dev/null 2>&1; }
+peer_wear_pipe()  { taskset -c 0 "$wear" --rules "$root/Tests/Fixtures/wear-filter/identity.rules" < "$input" 2> /dev/null | taskset -c 1 cat > /dev/null; }
 
 # 1234567 -> 1,234,567
 group() { sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta' <<< "$1"; }
