@@ -32,12 +32,12 @@ struct WearFilterCommand: ParsableCommand, CheckedArguments {
             input file missing, 74 I/O error or closed output, 78 invalid rules.
 
             Examples:
-              wear-filter --rules pipelines/rules/default.rules < plain.ndjson > kept.ndjson
+              wear-filter --rules default.rules < plain.ndjson > kept.ndjson
               wear-decrypt --master-key master.key < envelopes.ndjson \\
                 | wear-filter --rules default.rules --rejects filter.rejects
               wear-filter --check /etc/wear/rules/default.rules
               wear-filter --test pipelines/rules/default.test
-              kill -HUP "$(pidof wear-filter)"     # reload the rules
+              kill -HUP "$(pidof wear-filter)"    # reload the rules
             """,
         version: WearVersion.line(program: "wear-filter")
     )
