@@ -74,6 +74,14 @@ public struct RuleFileParser {
         }
         let expr = try ExprParser.parse(expressionBytes, file: file, line: line, column: cursor + offset)
         let type = try ExprChecker(file: file).check(expr)
+        // A field on its own is a condition (true when it is JSON true);
+        // anything computed from one (hr + 1, -hr, abs(hr)) is a number.
+        var isPath = false
+        if case .field = expr.kind { isPath = true }
+        if type == .field, !isPath {
+            throw ConfigError(file: file, line: expr.position.line, column: expr.position.column,
+                              message: "expected a condition (true or false) for rule '\(name.text)', found a number (a field in arithmetic)")
+        }
         guard type == .bool || type == .field else {
             throw ConfigError(file: file, line: expr.position.line, column: expr.position.column,
                               message: "expected a condition (true or false) for rule '\(name.text)', found \(type.phrase)")
