@@ -12,3 +12,12 @@ import WearTesting
         try GoldenFixtures.check(recordLayerCase: name, binary: stage, arguments: identityArguments(stage))
     }
 }
+
+/// wear-filter's own cases (Tests/Fixtures/wear-filter/<case>/): the shipped
+/// default rules and rules of the case's own, through the real binary.
+@Suite struct FilterGoldenTests {
+    @Test(arguments: GoldenFixtures.caseNames(stage: "wear-filter"))
+    func eachCaseGivesItsExpectedOutputAndRejects(_ name: String) throws {
+        try GoldenFixtures.check(stage: "wear-filter", case: name)
+    }
+}
