@@ -85,4 +85,33 @@ import WearTesting
         let check = try ProcessRun.run(promtool, ["check", "metrics"], input: Data(metrics.utf8))
         #expect(check.status == 0, "promtool: \(check.stdoutText)\(check.stderrText)")
     }
+
+    @Test func oneBytePerWriteGivesWhatOneWriteGivesWithTheDefaultRules() throws {
+        let scratch = try TemporaryDirectory()
+        let input = GoldenFixtures.root.appendingPathComponent("wear-filter/default-rules/input.ndjson")
+        let data = try Data(contentsOf: input)
+        let arguments = { (name: String) in ["--rules", Self.defaultRules, "--rejects", scratch.file(name).path] }
+        let bytewise = try LiveStage("wear-filter", arguments("bytewise.rejects"))
+        bytewise.writeBytewise(data)
+        #expect(bytewise.finish() == 0)
+        let whole = try ProcessRun.run(try Binaries.url(of: "wear-filter"), arguments("whole.rejects"), input: data)
+        #expect(whole.status == 0)
+        #expect(bytewise.stdout == whole.stdout)
+        #expect(try Data(contentsOf: scratch.file("bytewise.rejects")) == Data(contentsOf: scratch.file("whole.rejects")))
+        #expect(whole.stdoutText.contains(#""flags":["hr_extreme","shock","gap"]"#))
+        expectBalancedLedger("wear-filter", stdout: bytewise.stdout, stderr: bytewise.stderr,
+                             rejects: try Data(contentsOf: scratch.file("bytewise.rejects")))
+    }
+
+    @Test func anInvalidTestFileExits78WithItsPosition() throws {
+        let scratch = try TemporaryDirectory()
+        let test = scratch.file("bad.test").path
+        try "rule tag hot hr > 180\ncase c\n{\"hr\":190} -> maybe\n".write(toFile: test, atomically: true, encoding: .utf8)
+        let result = try ProcessRun.run(try Binaries.url(of: "wear-filter"), ["--test", test])
+        #expect(result.status == 78)
+        #expect(result.stderrText.hasPrefix("wear-filter: error: \(test):3:1: expected 'pass', 'tag NAME...', 'drop NAME' or 'reject REASON'"),
+                "\(result.stderrText)")
+        let missing = try ProcessRun.run(try Binaries.url(of: "wear-filter"), ["--test", scratch.file("none.test").path])
+        #expect(missing.status == 66)
+    }
 }
