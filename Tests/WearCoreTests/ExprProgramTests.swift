@@ -65,12 +65,12 @@ final class ExprHarness {
         ("\"wr-000042\" == dev", true), ("dev == \"wr-00004\"", false), ("empty == \"\"", true), ("\"a\" == \"a\"", true),
         ("meta.src == \"edge-1\"", true), ("dev == fw", false), ("dev != fw", true), ("dev == dev", true),
         ("hr == \"72\"", false), ("hr != \"72\"", false), ("dev == 42", false), ("dev != 42", false),
-        ("hr == dev", false), ("hr != dev", true),
+        ("hr == dev", false), ("hr != dev", false),
         // Bools: a field as a condition is true only for JSON true.
         ("ok", true), ("no", false), ("nul", false), ("hr", false), ("dev", false), ("absent", false), ("not ok", false),
         ("not absent", true), ("ok == true", true), ("no == false", true), ("ok != no", true), ("ok == no", false),
         ("hr == true", false), ("hr != true", false), ("(hr > 1) == true", true), ("(hr > 1) != ok", false),
-        ("ok == hr", false), ("ok != hr", true), ("hr + 1", false), ("max(dev, hr)", false),
+        ("ok == hr", false), ("ok != hr", false), ("hr + 1", false), ("max(dev, hr)", false),
         // and / or / not.
         ("hr > 1 and spo2 > 1", true), ("hr > 1 and spo2 > 100", false), ("hr > 100 or spo2 > 90", true),
         ("hr > 100 or spo2 > 100", false), ("not (hr > 180)", true), ("not (absent > 180)", true),
@@ -108,8 +108,8 @@ final class ExprHarness {
     func everyComparisonIsFalseWithAMissingOperand(_ op: String) throws {
         for operand in ["absent", "nul", "dev", "acc", "obj", "meta.nope", "acc[7]", "hr / 0", "absent + 1", "-absent", "abs(nul)"] {
             var sources = ["\(operand) \(op) 1", "1 \(op) \(operand)"]
-            // Two fields of different JSON types are not equal: `dev != hr` is true.
-            if !(operand == "dev" && op == "!=") { sources += ["\(operand) \(op) hr", "hr \(op) \(operand)"] }
+            // Two fields of different JSON types are neither equal nor unequal: `dev != hr` is false too.
+            sources += ["\(operand) \(op) hr", "hr \(op) \(operand)"]
             for source in sources {
                 let harness = try ExprHarness(source)
                 #expect(try harness.condition(Self.record) == false, "\(source)")

@@ -4,8 +4,9 @@ import Glibc
 /// bools; a number never equals a string. A side whose static type is known
 /// reads the other side (a field) as that type: a field of another JSON
 /// type is missing, and both `==` and `!=` are false. Two fields compare
-/// by their JSON types: equal types compare values, different types are
-/// not equal (`!=` true); null, arrays and objects are missing.
+/// by their JSON types: equal types compare values; different types, null,
+/// arrays and objects make both `==` and `!=` false (docs/rules.md: "both
+/// false unless both sides are present and of the same type").
 extension ExprCompiler {
     /// One side of an equality, compiled once (`in` compares it with each candidate).
     enum Operand {
@@ -111,8 +112,8 @@ extension ExprCompiler {
         { slots[slot].bool.map { $0 ? 1 : 0 } ?? 2 }
     }
 
-    /// Two fields by their JSON types: nil when either is missing (null,
-    /// absent, an array or object), false for different types.
+    /// Two fields by their JSON types: nil (neither equal nor unequal) when
+    /// either is missing (null, absent, an array or object) or their types differ.
     static func dynamicEqual(_ slots: JSONSlots, _ cells: UnsafeMutablePointer<Double>, _ a: Int, _ b: Int) -> Bool? {
         let (x, y) = (slots[a], slots[b])
         switch (x.kind, y.kind) {
@@ -121,7 +122,7 @@ extension ExprCompiler {
         case (.string, .string):
             guard let p = x.stringBytes, let q = y.stringBytes else { return nil }
             return p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
-        case (.string, _), (_, .string), (.bool, _), (_, .bool): return false
+        case (.string, _), (_, .string), (.bool, _), (_, .bool): return nil
         default: return cells[a] == cells[b]
         }
     }
