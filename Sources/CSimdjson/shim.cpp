@@ -90,7 +90,14 @@ static int map_error(error_code code) {
 
 extern "C" {
 
+// simdjson refuses every document (CAPACITY) when a parser's capacity is
+// below 32 bytes, whatever the document's length (measured with libsimdjson
+// 3.x: a 7-byte document fails at capacities 7-31 and parses at 32), so the
+// capacity is at least 64; callers bound line length themselves.
+static constexpr size_t min_capacity = 64;
+
 wear_json_parser *wear_json_parser_new(size_t max_capacity) {
+    if (max_capacity < min_capacity) max_capacity = min_capacity;
     auto *parser = new (std::nothrow) wear_json_parser(max_capacity);
     if (parser == nullptr) return nullptr;
     // Allocate up front for typical records; grows up to max_capacity on demand.

@@ -81,10 +81,7 @@ public struct RuleTestRunner {
 
     /// The string elements of a record's `flags` array.
     static func flags(of line: [UInt8]) -> [String] {
-        // Sized as the runner sizes its parser: one sized to the line itself
-        // misread some documents (JSONParser(capacity:) close to the document's
-        // length; not investigated yet, see the note of #9).
-        let parser = JSONParser(capacity: max(line.count, 1 << 20) + 1)
+        let parser = JSONParser(capacity: line.count + 1)
         // A JSONValue does not keep its parser alive: keep it to the end.
         return withExtendedLifetime(parser) {
             guard case .success(let root) = parser.parse(copying: line), let flags = root["flags"] else { return [] }

@@ -128,3 +128,24 @@ import Testing
         #expect(viaPrefilter == duplicated)
     }
 }
+
+/// simdjson refuses every document when its parser's capacity is below 32
+/// bytes; JSONParser keeps at least 64, so a parser sized to the line it
+/// reads (as the rule test runner sizes one) parses it.
+@Suite struct JSONParserSmallCapacityTests {
+    @Test func aParserSizedToItsDocumentParsesIt() throws {
+        for document in [#"{}"#, #"{"a":1}"#, #"{"hr":[190],"flags":["cool"]}"#, #"{"dev":"a","hr":[190],"flags":["cool"]}"#, "[1,2]", "7"] {
+            for capacity in document.utf8.count...(document.utf8.count + 80) {
+                let parser = JSONParser(capacity: capacity)
+                guard case .success(let root) = parser.parse(copying: document) else {
+                    Issue.record("capacity \(capacity) refused \(document)")
+                    continue
+                }
+                if document.contains("flags") {
+                    #expect(root["flags"]?[0]?.string == "cool", "capacity \(capacity): \(document)")
+                }
+            }
+        }
+    }
+}
+
