@@ -6,7 +6,7 @@ public enum PrometheusText {
             text += "# HELP \(family.name) \(escapeHelp(family.help))\n"
             text += "# TYPE \(family.name) \(family.kind.rawValue)\n"
             for sample in family.samples {
-                text += family.name
+                text += family.name + sample.suffix
                 if !sample.labels.isEmpty {
                     text += "{"
                     text += sample.labels.map { "\($0.name)=\"\(escapeLabel($0.value))\"" }.joined(separator: ",")

@@ -1,0 +1,220 @@
+import Glibc
+
+/// The detectors' settings (docs/wear-score.md, "Defaults and why").
+public struct DetectorParameters: Sendable, Equatable {
+    /// Weight of a new value in the means (level and change).
+    public var alpha: Float = 1.0 / 64
+    /// Weight of a new value in the variances, the repeat rate and the exceedance rate.
+    public var beta: Float = 1.0 / 64
+    /// Residuals are clipped at this many standard deviations in the means (Huber) ...
+    public var clip: Float = 3
+    /// ... and at this many in the variances.
+    public var varianceClip: Float = 5
+    /// A standard deviation is at least relativeFloor·|mean| and at least absoluteFloor.
+    public var relativeFloor: Float = 1e-3
+    public var absoluteFloor: Float = 1e-6
+    /// Where the learned tail starts, in standard deviations.
+    public var tail: Float = 2.5
+    /// Weight of an exceedance in the mean excess, the most one excess counts, and the mean excess's floor.
+    public var excessWeight: Float = 1.0 / 16
+    public var excessCap: Float = 8
+    public var excessFloor: Float = 0.2
+    /// Records of a device before it gets a score.
+    public var warmup = 64
+    /// Probability of one filter flag on a clean record.
+    public var flagP = 1e-3
+    /// A test enters `why` from this equivalent z.
+    public var whyZ = 2.0
+
+    public init() {}
+
+    /// The normal's two-sided rate beyond `tail`, and its mean excess there: the tails' prior.
+    var tailPrior: (q: Float, s: Float) {
+        let t = Double(tail)
+        let q = erfc(t / 2.0.squareRoot())
+        let density = exp(-t * t / 2) / (2 * Double.pi).squareRoot()
+        return (Float(q), Float(density / (q / 2) - t))
+    }
+}
+
+/// The lanes of a device's features (at most 8).
+public typealias Lanes = SIMD8<Float>
+
+/// |v| per lane.
+@inline(__always)
+func magnitude(_ v: Lanes) -> Lanes { v.replacing(with: -v, where: v .< 0) }
+
+/// One device's detector state: per feature (a lane each), the level's
+/// and the change's exponentially weighted mean and variance, the last
+/// value, the repeat rate and current run, and the learned tails; then the
+/// device's record count and event time. 400 bytes.
+public struct DeviceState {
+    var mean = Lanes(), variance = Lanes()
+    var changeMean = Lanes(), changeVariance = Lanes()
+    var last = Lanes(repeating: .nan)
+    var repeatRate = Lanes(repeating: 0.5)
+    var run = Lanes()
+    var levelRate: Lanes, levelExcess: Lanes
+    var changeRate: Lanes, changeExcess: Lanes
+    /// Values and differences seen per feature (capped at 65,535).
+    var values = SIMD8<UInt16>(), changes = SIMD8<UInt16>()
+    var records: UInt32 = 0
+    /// Event time of the latest record in order (ms), Int64.min before any.
+    var time = Int64.min
+
+    public init(_ parameters: DetectorParameters) {
+        let prior = parameters.tailPrior
+        levelRate = Lanes(repeating: prior.q)
+        levelExcess = Lanes(repeating: prior.s)
+        changeRate = levelRate
+        changeExcess = levelExcess
+    }
+}
+
+/// The outcome of one record's tests.
+public struct Evidence {
+    /// Per lane: equivalent z of the level, change and stuck tests (0: no test).
+    public var level = Lanes(), change = Lanes(), stuck = Lanes()
+    /// The joint stuck test over all features with the test (the "body"), as an equivalent z.
+    public var body: Double = 0
+    /// Smallest probability over the tests, and how many tests were made.
+    public var pMin = 1.0
+    public var tests = 0
+}
+
+/// The per-device detectors, vectorised over a device's features.
+public struct Detector {
+    public let parameters: DetectorParameters
+    /// Lanes with the stuck-sensor test.
+    public let stuckLanes: SIMDMask<SIMD8<Int32>>
+
+    public init(parameters: DetectorParameters, stuckLanes: SIMDMask<SIMD8<Int32>>) {
+        self.parameters = parameters
+        self.stuckLanes = stuckLanes
+    }
+
+    /// Tests `x` (NaN lanes: missing) against `state`, then learns it.
+    public func step(_ state: inout DeviceState, _ x: Lanes) -> Evidence {
+        let p = parameters
+        let present = x .== x
+        let hasLast = present .& (state.last .== state.last)
+        let one = Lanes(repeating: 1)
+        let n = Lanes(SIMD8<Int32>(truncatingIfNeeded: state.values))
+        let nd = Lanes(SIMD8<Int32>(truncatingIfNeeded: state.changes))
+
+        let relative = p.relativeFloor * magnitude(state.mean)
+        let floor = relative * relative + Lanes(repeating: p.absoluteFloor * p.absoluteFloor)
+        let sd = (state.variance + floor).squareRoot()
+        let r = (x - state.mean).replacing(with: 0, where: .!present)
+        let zLevel = (r / sd).replacing(with: 0, where: .!(present .& (n .>= 2)))
+
+        let d = (x - state.last).replacing(with: 0, where: .!hasLast)
+        let dsd = (state.changeVariance + floor).squareRoot()
+        let rd = d - state.changeMean
+        let zChange = (rd / dsd).replacing(with: 0, where: .!(hasLast .& (nd .>= 2)))
+
+        let repeated = hasLast .& (d .== 0)
+        var run = state.run
+        run.replace(with: 0, where: hasLast .& .!repeated)
+        run.replace(with: run + one, where: repeated)
+        let stuckTested = hasLast .& stuckLanes
+        var logStuck = Lanes()
+        for i in 0..<8 where stuckTested[i] && run[i] > 0 {
+            logStuck[i] = run[i] * Glibc.logf(max(state.repeatRate[i], p.beta))
+        }
+
+        var evidence = Evidence()
+        var stuckCount = 0, logBody = 0.0
+        for i in 0..<8 where present[i] {
+            let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], s: state.levelExcess[i], sFloor: p.excessFloor)
+            evidence.tests += 1
+            evidence.pMin = min(evidence.pMin, pl)
+            evidence.level[i] = Self.equivalentZ(pl, sign: zLevel[i])
+            guard hasLast[i] else { continue }
+            let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], s: state.changeExcess[i], sFloor: p.excessFloor)
+            evidence.tests += 1
+            evidence.pMin = min(evidence.pMin, pc)
+            evidence.change[i] = Self.equivalentZ(pc, sign: zChange[i])
+            guard stuckLanes[i] else { continue }
+            evidence.tests += 1
+            stuckCount += 1
+            if logStuck[i] < 0 {
+                let ps = Double(Glibc.expf(logStuck[i]))
+                evidence.pMin = min(evidence.pMin, ps)
+                evidence.stuck[i] = Float(Calibration.normalQuantile(upper: ps))
+                logBody += Double(logStuck[i])
+            }
+        }
+        if stuckCount >= 2 {
+            evidence.tests += 1
+            let pb = Calibration.fisher(logProduct: logBody, count: stuckCount)
+            evidence.pMin = min(evidence.pMin, pb)
+            if pb < 1 { evidence.body = Calibration.normalQuantile(upper: pb) }
+        }
+
+        learn(&state, x: x, present: present, hasLast: hasLast, n: n, nd: nd, r: r, sd: sd, d: d, rd: rd, dsd: dsd,
+              repeated: repeated, zLevel: zLevel, zChange: zChange)
+        state.run = run
+        state.records &+= state.records == .max ? 0 : 1
+        return evidence
+    }
+
+    /// The equivalent two-sided z of probability `p`, with the residual's sign.
+    @inline(__always)
+    static func equivalentZ(_ p: Double, sign: Float) -> Float {
+        guard p < 1 else { return 0 }
+        let z = Float(Calibration.normalQuantile(upper: p / 2))
+        return sign < 0 ? -z : z
+    }
+
+    /// Running averages while warming up, then exponential weights with clipped residuals.
+    private func learn(_ s: inout DeviceState, x: Lanes, present: SIMDMask<SIMD8<Int32>>, hasLast: SIMDMask<SIMD8<Int32>>,
+                       n: Lanes, nd: Lanes, r: Lanes, sd: Lanes, d: Lanes, rd: Lanes, dsd: Lanes,
+                       repeated: SIMDMask<SIMD8<Int32>>, zLevel: Lanes, zChange: Lanes) {
+        let p = parameters
+        let one = Lanes(repeating: 1)
+        let warmup = Lanes(repeating: Float(p.warmup))
+
+        let warm = n .>= warmup
+        let a = (one / (n + one)).replacing(with: p.alpha, where: warm)
+        let b = (one / n.replacing(with: 1, where: n .< 1)).replacing(with: p.beta, where: warm)
+        let rc = r.clamped(lowerBound: -p.clip * sd, upperBound: p.clip * sd).replacing(with: r, where: .!warm)
+        let rv = r.clamped(lowerBound: -p.varianceClip * sd, upperBound: p.varianceClip * sd).replacing(with: r, where: .!warm)
+        let newMean = (s.mean + a * rc).replacing(with: x, where: n .== 0)
+        s.mean.replace(with: newMean, where: present)
+        s.variance.replace(with: s.variance + b * (rv * rv - s.variance), where: present .& (n .> 0))
+
+        let dwarm = nd .>= warmup
+        let da = (one / (nd + one)).replacing(with: p.alpha, where: dwarm)
+        let db = (one / nd.replacing(with: 1, where: nd .< 1)).replacing(with: p.beta, where: dwarm)
+        let rdc = rd.clamped(lowerBound: -p.clip * dsd, upperBound: p.clip * dsd).replacing(with: rd, where: .!dwarm)
+        let rdv = rd.clamped(lowerBound: -p.varianceClip * dsd, upperBound: p.varianceClip * dsd).replacing(with: rd, where: .!dwarm)
+        let newChange = (s.changeMean + da * rdc).replacing(with: d, where: nd .== 0)
+        s.changeMean.replace(with: newChange, where: hasLast)
+        s.changeVariance.replace(with: s.changeVariance + db * (rdv * rdv - s.changeVariance), where: hasLast .& (nd .> 0))
+        let b0 = (one / (nd + Lanes(repeating: 2))).replacing(with: p.beta, where: dwarm)
+        let hit = Lanes(repeating: 0).replacing(with: 1, where: repeated)
+        s.repeatRate.replace(with: s.repeatRate + b0 * (hit - s.repeatRate), where: hasLast)
+
+        Self.learnTail(rate: &s.levelRate, excess: &s.levelExcess, z: zLevel, used: present .& (n .> 2), count: n, p: p)
+        Self.learnTail(rate: &s.changeRate, excess: &s.changeExcess, z: zChange, used: hasLast .& (nd .> 2), count: nd, p: p)
+
+        s.last.replace(with: x, where: present)
+        for i in 0..<8 {
+            if present[i] && s.values[i] < .max { s.values[i] += 1 }
+            if hasLast[i] && s.changes[i] < .max { s.changes[i] += 1 }
+        }
+    }
+
+    private static func learnTail(rate: inout Lanes, excess: inout Lanes, z: Lanes, used: SIMDMask<SIMD8<Int32>>,
+                                  count: Lanes, p: DetectorParameters) {
+        let tail = Lanes(repeating: p.tail)
+        let over = magnitude(z) .> tail
+        let one = Lanes(repeating: 1)
+        let b = (one / (count + Lanes(repeating: 2))).replacing(with: p.beta, where: count .>= Lanes(repeating: Float(p.warmup)))
+        let hit = Lanes(repeating: 0).replacing(with: 1, where: over)
+        rate.replace(with: rate + b * (hit - rate), where: used)
+        let e = (magnitude(z) - tail).replacing(with: p.excessCap, where: magnitude(z) - tail .> Lanes(repeating: p.excessCap))
+        excess.replace(with: excess + p.excessWeight * (e - excess), where: used .& over)
+    }
+}

@@ -1,0 +1,150 @@
+import Glibc
+import WearCore
+
+/// wear-score's per-shard stage: the state of the devices routed to this
+/// shard, and the scoring of their records (docs/wear-score.md). Runs as a
+/// shard of `ShardedStage` (one per worker thread) or alone.
+///
+/// A record gets `"score"` (null while its device warms up) and `"why"`
+/// (the tests with an equivalent z of at least `whyZ`, strongest first, at
+/// most 3); a record that already has them gets them replaced.
+public struct ScoreShard: Stage {
+    public static var name: String { "wear-score" }
+
+    static let missingKey = RejectReason("missing_key")
+    static let scoreName: MemberName = "score"
+    static let whyName: MemberName = "why"
+
+    public let configuration: ScoreConfiguration
+    let detector: Detector
+    let program: ExprProgram
+    /// Lane -> index of its expression in `program` (-1: dt).
+    private let lanes: [Int]
+    private let devices: BoundedMap<Int32>
+    private var states: [DeviceState] = []
+    private let fresh: DeviceState
+    private var text: [UInt8] = []
+    public let tally: ScoreTally
+
+    public init(configuration: ScoreConfiguration, maxDevices: Int, tally: ScoreTally = ScoreTally()) throws(FeatureError) {
+        self.configuration = configuration
+        detector = Detector(parameters: configuration.parameters, stuckLanes: configuration.stuckLanes)
+        program = try configuration.program(maxKeys: maxDevices)
+        var next = 0
+        lanes = configuration.features.map { feature in
+            guard case .expression = feature.source else { return -1 }
+            defer { next += 1 }
+            return next
+        }
+        devices = BoundedMap(capacity: max(1, maxDevices), inlineKeyBytes: 16)
+        fresh = DeviceState(configuration.parameters)
+        self.tally = tally
+        text.reserveCapacity(256)
+    }
+
+    public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
+        guard let root = record.json else { return .pass }
+        guard let key = root.member(named: configuration.key)?.stringBytes else {
+            return .reject(Self.missingKey, detail: "no string member \"\(configuration.key)\" to key the device by")
+        }
+        let row = self.row(for: key)
+        program.load(root)
+        let time = Self.eventTime(root)
+        var x = Lanes(repeating: .nan)
+        for (lane, index) in lanes.enumerated() {
+            if index >= 0 {
+                x[lane] = program.number(index).map { Float($0) } ?? .nan
+                if !x[lane].isFinite { x[lane] = .nan }
+            } else {
+                x[lane] = Self.interArrival(&states[row].time, time)
+            }
+        }
+        if let time, states[row].time == .min { states[row].time = time }
+        let warmedUp = Int(states[row].records) >= configuration.parameters.warmup
+        let evidence = detector.step(&states[row], x)
+        text.removeAll(keepingCapacity: true)
+        if warmedUp && evidence.tests > 0 {
+            let p = Calibration.withFlags(Calibration.sidak(evidence.pMin, tests: evidence.tests),
+                                          flags: Self.flagCount(root), flagP: configuration.parameters.flagP)
+            let score = 1 - p
+            tally.record(score: score)
+            ScoreText.score(score, into: &text)
+        } else {
+            tally.warming.add(1, ordering: .relaxed)
+            text.append(contentsOf: "null".utf8)
+        }
+        let scoreEnd = text.count
+        ScoreText.why(evidence, features: configuration.features, minimum: configuration.parameters.whyZ, into: &text)
+        return emit(record, root: root, scoreEnd: scoreEnd, into: &output)
+    }
+
+    private func emit(_ record: Record, root: JSONValue, scoreEnd: Int, into output: inout StageOutput) -> Verdict {
+        text.withUnsafeBytes { all in
+            let score = UnsafeRawBufferPointer(rebasing: all[..<scoreEnd])
+            let why = UnsafeRawBufferPointer(rebasing: all[scoreEnd...])
+            if root["score"] == nil && root["why"] == nil {
+                _ = output.emit(appendingTo: record.bytes) { writer in
+                    writer.field("score", rawJSON: score)
+                    writer.field("why", rawJSON: why)
+                }
+            } else {
+                try? output.emit(editing: record) { editor in
+                    try editor.set(Self.scoreName, rawJSON: score)
+                    try editor.set(Self.whyName, rawJSON: why)
+                }
+            }
+        }
+        return .emitted
+    }
+
+    /// The row of `key`'s state, a fresh one for a new device (the least
+    /// recently seen device's, when full).
+    private mutating func row(for key: UnsafeRawBufferPointer) -> Int {
+        if let row = devices.value(forKey: key) { return Int(row) }
+        let row: Int
+        if devices.count >= devices.capacity, let evicted = devices.evictLeastRecentlySeen() {
+            row = Int(evicted)
+            states[row] = fresh
+            tally.evictions.add(1, ordering: .relaxed)
+        } else {
+            row = states.count
+            states.append(fresh)
+        }
+        _ = devices.insert(Int32(row), forKey: key)
+        tally.devices.store(devices.count, ordering: .relaxed)
+        return row
+    }
+
+    /// Event time in ms: `rx` if a number, else `ts`.
+    static func eventTime(_ root: JSONValue) -> Int64? {
+        for name: StaticString in ["rx", "ts"] {
+            guard let value = root[name] else { continue }
+            if let integer = value.int64 { return integer }
+            if let number = value.double, number.isFinite, abs(number) < 9e15 { return Int64(number.rounded(.down)) }
+        }
+        return nil
+    }
+
+    /// Seconds since the device's latest record; NaN for its first, for a
+    /// record without a time, or one not later than the latest (which keeps
+    /// the latest time: a record out of order does not move the clock back).
+    static func interArrival(_ latest: inout Int64, _ time: Int64?) -> Float {
+        guard let time, latest != .min else { return .nan }
+        guard time > latest else { return .nan }
+        defer { latest = time }
+        return Float(Double(time - latest) / 1000)
+    }
+
+    /// Strings in the record's `flags` array (wear-filter's tags).
+    static func flagCount(_ root: JSONValue) -> Int {
+        guard let flags = root["flags"], flags.isArray else { return 0 }
+        var count = 0
+        flags.forEachElement { element in
+            if element.stringBytes != nil { count += 1 }
+            return true
+        }
+        return count
+    }
+
+    public func metrics() -> [MetricFamily] { [] }
+}
