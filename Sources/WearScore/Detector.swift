@@ -123,27 +123,49 @@ public struct Detector {
             logStuck[i] = run[i] * Glibc.logf(max(state.repeatRate[i], p.beta))
         }
 
+        // Within `tail` sd a test's probability is the normal's, so the
+        // smallest over those lanes is one erfc of their largest |z|, and
+        // the equivalent z is z itself; only the rare lanes beyond the tail
+        // (and stuck runs) cost a probability each.
         var evidence = Evidence()
+        let tail = Lanes(repeating: p.tail)
+        let (aLevel, aChange) = (magnitude(zLevel), magnitude(zChange))
+        let (tailLevel, tailChange) = (present .& (aLevel .> tail), hasLast .& (aChange .> tail))
+        evidence.level = zLevel.replacing(with: 0, where: tailLevel)
+        evidence.change = zChange.replacing(with: 0, where: tailChange)
+        let largest = max(aLevel.replacing(with: 0, where: .!present .| tailLevel).max(),
+                          aChange.replacing(with: 0, where: .!hasLast .| tailChange).max())
         var stuckCount = 0, logBody = 0.0
         for i in 0..<8 where present[i] {
-            let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], s: state.levelExcess[i], sFloor: p.excessFloor)
-            evidence.tests += 1
-            evidence.pMin = min(evidence.pMin, pl)
-            evidence.level[i] = Self.equivalentZ(pl, sign: zLevel[i])
-            guard hasLast[i] else { continue }
-            let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], s: state.changeExcess[i], sFloor: p.excessFloor)
-            evidence.tests += 1
-            evidence.pMin = min(evidence.pMin, pc)
-            evidence.change[i] = Self.equivalentZ(pc, sign: zChange[i])
-            guard stuckLanes[i] else { continue }
-            evidence.tests += 1
-            stuckCount += 1
-            if logStuck[i] < 0 {
-                let ps = Double(Glibc.expf(logStuck[i]))
-                evidence.pMin = min(evidence.pMin, ps)
-                evidence.stuck[i] = Float(Calibration.normalQuantile(upper: ps))
-                logBody += Double(logStuck[i])
+            evidence.tests += hasLast[i] ? (stuckLanes[i] ? 3 : 2) : 1
+        }
+        guard evidence.tests > 0 else {
+            learn(&state, x: x, present: present, hasLast: hasLast, n: n, nd: nd, r: r, sd: sd, d: d, rd: rd, dsd: dsd,
+                  repeated: repeated, zLevel: zLevel, zChange: zChange)
+            state.run = run
+            state.records &+= state.records == .max ? 0 : 1
+            return evidence
+        }
+        evidence.pMin = erfc(Double(largest) / 2.0.squareRoot())
+        if any(tailLevel .| tailChange) {
+            for i in 0..<8 where tailLevel[i] {
+                let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], s: state.levelExcess[i], sFloor: p.excessFloor)
+                evidence.pMin = min(evidence.pMin, pl)
+                evidence.level[i] = Self.equivalentZ(pl, sign: zLevel[i])
             }
+            for i in 0..<8 where tailChange[i] {
+                let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], s: state.changeExcess[i], sFloor: p.excessFloor)
+                evidence.pMin = min(evidence.pMin, pc)
+                evidence.change[i] = Self.equivalentZ(pc, sign: zChange[i])
+            }
+        }
+        for i in 0..<8 where stuckTested[i] {
+            stuckCount += 1
+            guard logStuck[i] < 0 else { continue }
+            let ps = Double(Glibc.expf(logStuck[i]))
+            evidence.pMin = min(evidence.pMin, ps)
+            if ps < Self.whyStuckP { evidence.stuck[i] = Float(Calibration.normalQuantile(upper: ps)) }
+            logBody += Double(logStuck[i])
         }
         if stuckCount >= 2 {
             evidence.tests += 1
@@ -158,6 +180,10 @@ public struct Detector {
         state.records &+= state.records == .max ? 0 : 1
         return evidence
     }
+
+    /// Stuck runs less likely than this get their equivalent z (one-sided
+    /// 2 sd, `why`'s lowest); likelier ones cannot enter `why`.
+    static let whyStuckP = 0.0228
 
     /// The equivalent two-sided z of probability `p`, with the residual's sign.
     @inline(__always)

@@ -117,11 +117,15 @@ public struct ScoreShard: Stage {
 
     /// Event time in ms: `rx` if a number, else `ts`.
     static func eventTime(_ root: JSONValue) -> Int64? {
-        for name: StaticString in ["rx", "ts"] {
-            guard let value = root[name] else { continue }
-            if let integer = value.int64 { return integer }
-            if let number = value.double, number.isFinite, abs(number) < 9e15 { return Int64(number.rounded(.down)) }
-        }
+        if let rx = root["rx"], let time = milliseconds(rx) { return time }
+        if let ts = root["ts"], let time = milliseconds(ts) { return time }
+        return nil
+    }
+
+    @inline(__always)
+    private static func milliseconds(_ value: JSONValue) -> Int64? {
+        if let integer = value.int64 { return integer }
+        if let number = value.double, number.isFinite, abs(number) < 9e15 { return Int64(number.rounded(.down)) }
         return nil
     }
 

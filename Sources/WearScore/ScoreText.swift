@@ -17,23 +17,40 @@ enum ScoreText {
         text.append(contentsOf: digits)
     }
 
+    /// The kinds, by their index in a `why` candidate.
+    private static let kinds: [StaticString] = ["level", "change", "stuck"]
+
+    /// The strongest three tests with |z| ≥ `minimum`, strongest first, ties
+    /// in lane and kind order (no allocation: a top-3 insertion).
     static func why(_ evidence: Evidence, features: [Feature], minimum: Double, into text: inout [UInt8]) {
-        var items: [(feature: Int, kind: StaticString, z: Double)] = []
-        for lane in features.indices {
-            for (kind, z) in [("level", evidence.level[lane]), ("change", evidence.change[lane]), ("stuck", evidence.stuck[lane])]
-                as [(StaticString, Float)] where abs(Double(z)) >= minimum {
-                items.append((lane, kind, Double(z)))
+        var chosen = (Candidate(), Candidate(), Candidate())
+        func offer(_ lane: Int, _ kind: Int, _ z: Double) {
+            let size = abs(z)
+            guard size >= minimum else { return }
+            let candidate = Candidate(lane: lane, kind: kind, z: z)
+            if chosen.0.isEmpty || size > abs(chosen.0.z) {
+                (chosen.2, chosen.1, chosen.0) = (chosen.1, chosen.0, candidate)
+            } else if chosen.1.isEmpty || size > abs(chosen.1.z) {
+                (chosen.2, chosen.1) = (chosen.1, candidate)
+            } else if chosen.2.isEmpty || size > abs(chosen.2.z) {
+                chosen.2 = candidate
             }
         }
-        if evidence.body >= minimum { items.append((-1, "stuck", evidence.body)) }
-        items.sort { abs($0.z) > abs($1.z) }
+        for lane in features.indices {
+            offer(lane, 0, Double(evidence.level[lane]))
+            offer(lane, 1, Double(evidence.change[lane]))
+            offer(lane, 2, Double(evidence.stuck[lane]))
+        }
+        offer(-1, 2, evidence.body)
         text.append(UInt8(ascii: "["))
-        for (index, item) in items.prefix(top).enumerated() {
+        for index in 0..<3 {
+            let item = index == 0 ? chosen.0 : index == 1 ? chosen.1 : chosen.2
+            if item.isEmpty { break }
             if index > 0 { text.append(UInt8(ascii: ",")) }
             text.append(contentsOf: #"{"feature":""#.utf8)
-            text.append(contentsOf: (item.feature < 0 ? "all" : features[item.feature].name).utf8)
+            if item.lane < 0 { text.append(contentsOf: "all".utf8) } else { text.append(contentsOf: features[item.lane].name.utf8) }
             text.append(contentsOf: #"","kind":""#.utf8)
-            item.kind.withUTF8Buffer { text.append(contentsOf: $0) }
+            kinds[item.kind].withUTF8Buffer { text.append(contentsOf: $0) }
             text.append(contentsOf: #"","z":"#.utf8)
             tenths(item.z, into: &text)
             text.append(UInt8(ascii: "}"))
@@ -41,11 +58,23 @@ enum ScoreText {
         text.append(UInt8(ascii: "]"))
     }
 
+    /// One entry of `why`; lane -1 is every sensor ("all"), -2 an empty slot.
+    private struct Candidate {
+        var lane = -2, kind = 0, z = 0.0
+        var isEmpty: Bool { lane == -2 }
+    }
+
     /// `z` to one decimal (at most ±9999.9).
     static func tenths(_ z: Double, into text: inout [UInt8]) {
         let scaled = Int((min(max(z, -9999.9), 9999.9) * 10).rounded())
         if scaled < 0 { text.append(UInt8(ascii: "-")) }
-        text.append(contentsOf: String(abs(scaled) / 10).utf8)
+        let whole = abs(scaled) / 10
+        var divisor = 1
+        while divisor * 10 <= whole { divisor *= 10 }
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(whole / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
         text.append(UInt8(ascii: "."))
         text.append(UInt8(ascii: "0") + UInt8(abs(scaled) % 10))
     }
