@@ -131,6 +131,7 @@ let package = Package(
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(name: "WearAlertTests", dependencies: ["WearAlert", "WearTesting"]),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
+        .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -16,8 +16,8 @@ public struct DetectorParameters: Sendable, Equatable {
     /// Where the learned tail starts, in standard deviations.
     public var tail: Float = 2.5
     /// Weight of an exceedance in the mean excess, the most one excess counts, and the mean excess's floor.
-    public var excessWeight: Float = 1.0 / 16
-    public var excessCap: Float = 8
+    public var excessWeight: Float = 1.0 / 8
+    public var excessCap: Float = 32
     public var excessFloor: Float = 0.2
     /// Records of a device before it gets a score.
     public var warmup = 64

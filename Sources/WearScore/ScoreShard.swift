@@ -150,5 +150,10 @@ public struct ScoreShard: Stage {
         return count
     }
 
-    public func metrics() -> [MetricFamily] { [] }
+    /// Bytes of memory one device takes when the shard is full: its state
+    /// and its map entry (with an id of up to 16 bytes; longer ids add a
+    /// heap block of their length) and table slots.
+    public static var bytesPerDevice: Int {
+        MemoryLayout<DeviceState>.stride + BoundedMap<Int32>.bytesPerEntry(inlineKeyBytes: 16, tableSlots: 2)
+    }
 }

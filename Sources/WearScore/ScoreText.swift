@@ -7,6 +7,7 @@ enum ScoreText {
     static func score(_ score: Double, into text: inout [UInt8]) {
         var micros = Int((min(max(score, 0), 1) * 1_000_000).rounded(.down))
         if micros >= 1_000_000 { text.append(UInt8(ascii: "1")); return }
+        if micros == 0 { text.append(UInt8(ascii: "0")); return }
         text.append(contentsOf: "0.".utf8)
         var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
         for i in stride(from: 5, through: 0, by: -1) {

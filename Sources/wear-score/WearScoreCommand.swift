@@ -39,7 +39,8 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
 
             Examples:
               wear-filter --rules default.rules < plain.ndjson | wear-score
-              wear-score --key host --feature cpu --feature 'mem=used/total' < metrics.ndjson
+              wear-score --key host --feature cpu --feature 'mem=used/total' \\
+                < metrics.ndjson
               wear-score --workers 2 --ordered --metrics-file /run/wear/score.prom
             """,
         version: WearVersion.line(program: "wear-score")

@@ -5,9 +5,11 @@ import WearTesting
 /// shared cases in Tests/Fixtures/record-layer/ (all of them run once, in
 /// process, against the identity stage: WearCoreTests/RecordLayerGoldenTests),
 /// through the real binary, with its own name in the rejects; ledger checked
-/// by the harness.
+/// by the harness. wear-score adds score and why to every record, so its
+/// record layer is pinned by its own cases instead (Tests/Fixtures/wear-score/
+/// series: a line that is not JSON, duplicate names, CRLF, a missing key).
 @Suite struct GoldenStageTests {
-    @Test(arguments: identityStages, GoldenFixtures.recordLayerSample)
+    @Test(arguments: identityStages.filter { $0 != "wear-score" }, GoldenFixtures.recordLayerSample)
     func eachStageBinaryAppliesTheSharedRecordLayer(_ stage: String, _ name: String) throws {
         try GoldenFixtures.check(recordLayerCase: name, binary: stage, arguments: identityArguments(stage))
     }
@@ -19,5 +21,17 @@ import WearTesting
     @Test(arguments: GoldenFixtures.caseNames(stage: "wear-filter"))
     func eachCaseGivesItsExpectedOutputAndRejects(_ name: String) throws {
         try GoldenFixtures.check(stage: "wear-filter", case: name)
+    }
+}
+
+/// wear-score's own cases (Tests/Fixtures/wear-score/<case>/): simulated
+/// telemetry with a sensor freeze and heart-rate spikes (default features),
+/// a generic series (`--key host --feature cpu`) with a spike, a missing
+/// key, a mistyped value and a line that is not JSON, and records that
+/// already carry score and why (replaced) with an expression feature.
+@Suite struct ScoreGoldenTests {
+    @Test(arguments: GoldenFixtures.caseNames(stage: "wear-score"))
+    func eachCaseGivesItsExpectedOutputAndRejects(_ name: String) throws {
+        try GoldenFixtures.check(stage: "wear-score", case: name)
     }
 }

@@ -39,8 +39,8 @@ WARMUP = 64
 # (weight BETA), s their mean excess (weight GAMMA per exceedance, each
 # excess counted at most EXCESS_CAP), starting from a normal's.
 TAIL = 2.5
-GAMMA = 1.0 / 16
-EXCESS_CAP = 8.0
+GAMMA = 1.0 / 8
+EXCESS_CAP = 32.0
 S_FLOOR = 0.2
 FLAG_P = 1e-3
 TOP = 3

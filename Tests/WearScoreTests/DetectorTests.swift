@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import WearScore
+
+@Suite struct DetectorTests {
+    static func detector(warmup: Int = 4, stuck: [Bool] = [true, true]) -> Detector {
+        var parameters = DetectorParameters()
+        parameters.warmup = warmup
+        var mask = SIMDMask<SIMD8<Int32>>()
+        for (lane, on) in stuck.enumerated() { mask[lane] = on }
+        return Detector(parameters: parameters, stuckLanes: mask)
+    }
+
+    static func lanes(_ values: Float...) -> Lanes {
+        var x = Lanes(repeating: .nan)
+        for (lane, value) in values.enumerated() { x[lane] = value }
+        return x
+    }
+
+    @Test func warmUpIsARunningMeanAndVarianceOfTheValuesAndTheirDifferences() {
+        let detector = Self.detector(warmup: 100)
+        var state = DeviceState(detector.parameters)
+        for value: Float in [10, 12, 14, 16] { _ = detector.step(&state, Self.lanes(value)) }
+        // Mean: (10+12+14+16)/4. Variance: v += (r² − v)/n with r against the previous mean:
+        // n=1: r=2 -> 4; n=2: r=3 (14−11) -> 4 + (9−4)/2 = 6.5; n=3: r=4 (16−12) -> 6.5 + (16−6.5)/3.
+        #expect(state.mean[0] == 13)
+        #expect(abs(state.variance[0] - (6.5 + 9.5 / 3)) < 1e-5)
+        // Differences 2, 2, 2: mean 2, variance 0.
+        #expect(state.changeMean[0] == 2)
+        #expect(state.changeVariance[0] == 0)
+        #expect(state.values[0] == 4 && state.changes[0] == 3)
+        #expect(state.values[1] == 0, "a missing lane learns nothing")
+    }
+
+    @Test func aLevelOrChangeTestNeedsTwoEarlierValues() {
+        let detector = Self.detector()
+        var state = DeviceState(detector.parameters)
+        let first = detector.step(&state, Self.lanes(5))
+        #expect(first.tests == 1 && first.level[0] == 0)
+        let second = detector.step(&state, Self.lanes(500))
+        #expect(second.level[0] == 0, "one earlier value has no variance yet")
+        #expect(second.tests == 3, "level, change and stuck of lane 0")
+    }
+
+    @Test func aRunOfRepeatsHasProbabilityRepeatRateToTheRun() {
+        let detector = Self.detector(warmup: 1000, stuck: [true])
+        var state = DeviceState(detector.parameters)
+        // 0, 1, 0, 1, ...: no repeats, so the repeat rate falls from its prior
+        // 0.5 as r += (0 − r)/(nd + 2) per difference while warming up.
+        var rate: Float = 0.5
+        for index in 0..<20 {
+            _ = detector.step(&state, Self.lanes(Float(index % 2)))
+            if index > 0 { rate += (0 - rate) / Float(index - 1 + 2) }
+        }
+        #expect(abs(state.repeatRate[0] - rate) < 1e-6)
+        _ = detector.step(&state, Self.lanes(7))        // a new value: run 0
+        _ = detector.step(&state, Self.lanes(7))        // run 1
+        #expect(state.run[0] == 1)
+        let before = state.repeatRate[0]
+        let evidence = detector.step(&state, Self.lanes(7)) // run 2: p = rate²
+        #expect(state.run[0] == 2)
+        let p = pow(Double(max(before, detector.parameters.beta)), 2)
+        #expect(p < Detector.whyStuckP)
+        #expect(abs(Double(evidence.stuck[0]) - Calibration.normalQuantile(upper: p)) < 1e-3)
+        #expect(abs(evidence.pMin - p) / p < 1e-4)
+        _ = detector.step(&state, Self.lanes(8))
+        #expect(state.run[0] == 0, "a new value ends the run")
+    }
+
+    @Test func everySensorStuckAtOnceIsFarStrongerEvidenceThanOne() {
+        let detector = Self.detector(warmup: 10, stuck: [true, true, true])
+        var state = DeviceState(detector.parameters)
+        // Values that never repeat: each lane's repeat rate falls towards its floor, beta.
+        for index in 0..<200 { _ = detector.step(&state, Self.lanes(Float(index), Float(2 * index), Float(3 * index))) }
+        for _ in 0..<2 { _ = detector.step(&state, Self.lanes(0.5, 0.5, 0.5)) }
+        let rates = (0..<3).map { Double(max(state.repeatRate[$0], detector.parameters.beta)) }
+        let all = detector.step(&state, Self.lanes(0.5, 0.5, 0.5))
+        #expect(all.body > 0)
+        #expect(all.body > Double(all.stuck[0]), "the joint test beats each sensor's own")
+        // Each sensor: rate² after two repeats; all three: Fisher's product of three.
+        let each = rates.map { $0 * $0 }
+        let joint = Calibration.fisher(logProduct: each.map { log($0) }.reduce(0, +), count: 3)
+        #expect(abs(all.pMin - joint) / joint < 1e-3)
+        #expect(joint < each.min()! / 100)
+    }
+
+    @Test func anOutlierMovesTheBaselineByAtMostClipStandardDeviations() {
+        let detector = Self.detector(warmup: 20, stuck: [false])
+        var state = DeviceState(detector.parameters)
+        for index in 0..<200 { _ = detector.step(&state, Self.lanes(Float(index % 2 == 0 ? 9 : 11))) }
+        let (mean, sd) = (state.mean[0], state.variance[0].squareRoot())
+        let spike = detector.step(&state, Self.lanes(1000))
+        #expect(spike.pMin < 1e-20)
+        let p = detector.parameters
+        #expect(abs(state.mean[0] - mean) <= p.alpha * p.clip * sd * 1.0001)
+        #expect(state.variance[0] <= sd * sd * (1 - p.beta) + p.beta * p.varianceClip * p.varianceClip * sd * sd * 1.0001)
+    }
+}
+
+@Suite struct ScoreMemoryTests {
+    @Test func aDeviceTakesAtMost512Bytes() {
+        #expect(MemoryLayout<DeviceState>.stride == 400)
+        #expect(ScoreShard.bytesPerDevice == 468, "\(ScoreShard.bytesPerDevice) bytes per device")
+    }
+}
