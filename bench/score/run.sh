@@ -46,7 +46,8 @@ python3 -c 'import numpy, scipy, orjson' 2>/dev/null \
 input="$out/input-d$devices-$duration.ndjson"
 if [[ ! -s "$input" ]]; then
     umask 077
-    "$bin/wear" keys new --out "$out/master.key" --force
+    rm -f "$out/master.key"
+    "$bin/wear" keys new --out "$out/master.key"
     "$bin/wear" sim --devices "$devices" --duration "$duration" --seed 5 --attacks all:0.3 --master-key "$out/master.key" \
         | "$bin/wear-decrypt" --master-key "$out/master.key" 2>/dev/null \
         | "$bin/wear-filter" --rules pipelines/rules/default.rules 2>/dev/null > "$input"
