@@ -201,23 +201,9 @@ public struct Detector {
         let one = Lanes(repeating: 1)
         let warmup = Lanes(repeating: Float(p.warmup))
 
-        let warm = n .>= warmup
-        let a = (one / (n + one)).replacing(with: p.alpha, where: warm)
-        let b = (one / n.replacing(with: 1, where: n .< 1)).replacing(with: p.beta, where: warm)
-        let rc = r.clamped(lowerBound: -p.clip * sd, upperBound: p.clip * sd).replacing(with: r, where: .!warm)
-        let rv = r.clamped(lowerBound: -p.varianceClip * sd, upperBound: p.varianceClip * sd).replacing(with: r, where: .!warm)
-        let newMean = (s.mean + a * rc).replacing(with: x, where: n .== 0)
-        s.mean.replace(with: newMean, where: present)
-        s.variance.replace(with: s.variance + b * (rv * rv - s.variance), where: present .& (n .> 0))
-
+        learnMoments(mean: &s.mean, variance: &s.variance, value: x, residual: r, sd: sd, count: n, used: present)
+        learnMoments(mean: &s.changeMean, variance: &s.changeVariance, value: d, residual: rd, sd: dsd, count: nd, used: hasLast)
         let dwarm = nd .>= warmup
-        let da = (one / (nd + one)).replacing(with: p.alpha, where: dwarm)
-        let db = (one / nd.replacing(with: 1, where: nd .< 1)).replacing(with: p.beta, where: dwarm)
-        let rdc = rd.clamped(lowerBound: -p.clip * dsd, upperBound: p.clip * dsd).replacing(with: rd, where: .!dwarm)
-        let rdv = rd.clamped(lowerBound: -p.varianceClip * dsd, upperBound: p.varianceClip * dsd).replacing(with: rd, where: .!dwarm)
-        let newChange = (s.changeMean + da * rdc).replacing(with: d, where: nd .== 0)
-        s.changeMean.replace(with: newChange, where: hasLast)
-        s.changeVariance.replace(with: s.changeVariance + db * (rdv * rdv - s.changeVariance), where: hasLast .& (nd .> 0))
         let b0 = (one / (nd + Lanes(repeating: 2))).replacing(with: p.beta, where: dwarm)
         let hit = Lanes(repeating: 0).replacing(with: 1, where: repeated)
         s.repeatRate.replace(with: s.repeatRate + b0 * (hit - s.repeatRate), where: hasLast)
@@ -230,6 +216,23 @@ public struct Detector {
             if present[i] && s.values[i] < .max { s.values[i] += 1 }
             if hasLast[i] && s.changes[i] < .max { s.changes[i] += 1 }
         }
+    }
+
+    /// One mean and variance (a level's or a change's): running averages
+    /// of the first `warmup` values, then exponential weights with the
+    /// residual clipped at `clip` sd for the mean and `varianceClip` for the variance.
+    @inline(__always)
+    private func learnMoments(mean: inout Lanes, variance: inout Lanes, value: Lanes, residual r: Lanes, sd: Lanes,
+                              count n: Lanes, used: SIMDMask<SIMD8<Int32>>) {
+        let p = parameters
+        let one = Lanes(repeating: 1)
+        let warm = n .>= Lanes(repeating: Float(p.warmup))
+        let a = (one / (n + one)).replacing(with: p.alpha, where: warm)
+        let b = (one / n.replacing(with: 1, where: n .< 1)).replacing(with: p.beta, where: warm)
+        let rc = r.clamped(lowerBound: -p.clip * sd, upperBound: p.clip * sd).replacing(with: r, where: .!warm)
+        let rv = r.clamped(lowerBound: -p.varianceClip * sd, upperBound: p.varianceClip * sd).replacing(with: r, where: .!warm)
+        mean.replace(with: (mean + a * rc).replacing(with: value, where: n .== 0), where: used)
+        variance.replace(with: variance + b * (rv * rv - variance), where: used .& (n .> 0))
     }
 
     private static func learnTail(rate: inout Lanes, excess: inout Lanes, z: Lanes, used: SIMDMask<SIMD8<Int32>>,
