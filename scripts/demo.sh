@@ -49,4 +49,4 @@ done
 echo >&2
 echo "demo: what was injected and where it was caught" >&2
 "$bin/wear" eval --labels "$dir/labels.ndjson" --decrypt-rejects "$dir/decrypt.rejects" \
-    --filter-rejects "$dir/filter.rejects" --scored "$dir/scored.ndjson" --threshold 0.9999
+    --filter-rejects "$dir/filter.rejects" --scored "$dir/scored.ndjson"

@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
               wear eval --labels labels.ndjson --rejects decrypt.rejects
               wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
                 --filter-rejects filter.rejects --scored scored.ndjson \\
-                --receipts receipts.ndjson --threshold 0.9
+                --receipts receipts.ndjson --threshold 0.999
               wear eval --labels labels.ndjson --scored scored.ndjson --json \\
                 | jq .total.recall
               # CI: fail the job when less than 90 % of the attacks are caught
@@ -58,8 +58,8 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
     @Option(help: ArgumentHelp("wear-alert's receipts (repeatable).", valueName: "file"))
     var receipts: [String] = []
 
-    @Option(parsing: .unconditional, help: "A record counts as caught by wear-score when its score is at least this.")
-    var threshold = 0.8
+    @Option(parsing: .unconditional, help: "A record counts as caught by wear-score when its score is at least this: wear-score's default alert threshold.")
+    var threshold = 0.9999
 
     @Option(help: ArgumentHelp("wear-alert's --pseudonym-key, to tell which device an alert is about.", valueName: "file"))
     var pseudonymKey: String?
