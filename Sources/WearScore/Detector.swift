@@ -139,14 +139,7 @@ public struct Detector {
         for i in 0..<8 where present[i] {
             evidence.tests += hasLast[i] ? (stuckLanes[i] ? 3 : 2) : 1
         }
-        guard evidence.tests > 0 else {
-            learn(&state, x: x, present: present, hasLast: hasLast, n: n, nd: nd, r: r, sd: sd, d: d, rd: rd, dsd: dsd,
-                  repeated: repeated, zLevel: zLevel, zChange: zChange)
-            state.run = run
-            state.records &+= state.records == .max ? 0 : 1
-            return evidence
-        }
-        evidence.pMin = erfc(Double(largest) / 2.0.squareRoot())
+        if evidence.tests > 0 { evidence.pMin = erfc(Double(largest) / 2.0.squareRoot()) }
         if any(tailLevel .| tailChange) {
             for i in 0..<8 where tailLevel[i] {
                 let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], s: state.levelExcess[i], sFloor: p.excessFloor)

@@ -18,8 +18,14 @@ public struct ScoreStage: BatchStage {
         _ = try ScoreShard(configuration: configuration, maxDevices: 1)
         self.tallies = tallies
         sharded = ShardedStage(options: sharding) { shard in
-            // Cannot fail: the same configuration compiled above.
-            try! ScoreShard(configuration: configuration, maxDevices: perShard, tally: tallies[shard])
+            // Each worker compiles its own program (not thread-safe; its state is
+            // first touched on the worker's node). The same expressions compiled
+            // above, so no input reaches this failure.
+            do {
+                return try ScoreShard(configuration: configuration, maxDevices: perShard, tally: tallies[shard])
+            } catch {
+                preconditionFailure("wear-score: checked features did not compile on shard \(shard): \(error)")
+            }
         }
     }
 
