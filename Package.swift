@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(name: "wear-decrypt", dependencies: ["WearDecrypt", "WearCLI"]),
         .target(name: "WearFilter", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-filter", dependencies: ["WearFilter", "WearCLI"]),
-        .target(name: "WearScore", dependencies: ["WearCore"]),
+        .target(name: "WearScore", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
         // Owns the receipt contract and the pseudonym function (wear eval imports them).
         .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),

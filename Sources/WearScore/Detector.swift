@@ -48,7 +48,7 @@ func magnitude(_ v: Lanes) -> Lanes { v.replacing(with: -v, where: v .< 0) }
 /// and the change's exponentially weighted mean and variance, the last
 /// value, the repeat rate and current run, and the learned tails; then the
 /// device's record count and event time. 400 bytes.
-public struct DeviceState {
+public struct DeviceState: Sendable {
     var mean = Lanes(), variance = Lanes()
     var changeMean = Lanes(), changeVariance = Lanes()
     var last = Lanes(repeating: .nan)

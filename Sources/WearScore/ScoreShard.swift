@@ -25,8 +25,18 @@ public struct ScoreShard: Stage {
     private let fresh: DeviceState
     private var text: [UInt8] = []
     public let tally: ScoreTally
+    /// Where restored devices come from and saved ones go (`--state`), and
+    /// this shard's index there; nil without `--state`.
+    private let exchange: (ScoreStateExchange, shard: Int)?
 
     public init(configuration: ScoreConfiguration, maxDevices: Int, tally: ScoreTally = ScoreTally()) throws(FeatureError) {
+        try self.init(configuration: configuration, maxDevices: maxDevices, tally: tally, exchange: nil)
+    }
+
+    /// A shard that starts with its restored devices from `exchange` and
+    /// saves into it on `persist`.
+    init(configuration: ScoreConfiguration, maxDevices: Int, tally: ScoreTally,
+         exchange: (ScoreStateExchange, shard: Int)?) throws(FeatureError) {
         self.configuration = configuration
         detector = Detector(parameters: configuration.parameters, stuckLanes: configuration.stuckLanes)
         program = try configuration.program(maxKeys: maxDevices)
@@ -39,7 +49,32 @@ public struct ScoreShard: Stage {
         devices = BoundedMap(capacity: max(1, maxDevices), inlineKeyBytes: 16)
         fresh = DeviceState(configuration.parameters)
         self.tally = tally
+        self.exchange = exchange
         text.reserveCapacity(256)
+        if let (exchange, shard) = exchange { restore(exchange.takeRestored(shard: shard)) }
+    }
+
+    /// Installs restored devices, least recently seen first (the last is
+    /// the most recent); beyond `maxDevices`, the least recent are evicted.
+    private mutating func restore(_ restored: [RestoredDevice]) {
+        states.reserveCapacity(min(restored.count, devices.capacity))
+        for device in restored {
+            let row = device.key.withUnsafeBytes { self.row(for: $0) }
+            states[row] = device.state
+        }
+    }
+
+    /// Hands this shard's devices to the stage, least recently seen first
+    /// (`ScoreState`); without `--state`, nothing.
+    public mutating func persist() throws {
+        guard let (exchange, shard) = exchange else { return }
+        var encoder = DeviceStateEncoder(writer: StateWriter(reservingCapacity: devices.count * (ScoreState.stateBytes + 24)))
+        devices.forEachLeastRecentFirst { key, row in
+            encoder.writer.u32(UInt32(key.count))
+            encoder.writer.bytes(key)
+            try? states[Int(row)].code(&encoder) // encoding cannot fail
+        }
+        exchange.put(ShardSave(devices: devices.count, bytes: encoder.writer.output), shard: shard)
     }
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {

@@ -42,6 +42,13 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
               wear-score --key host --feature cpu --feature 'mem=used/total' \\
                 < metrics.ndjson
               wear-score --workers 2 --ordered --metrics-file /run/wear/score.prom
+              wear-score --state /var/lib/wear/score.state --state-interval 5m
+
+            State: with --state FILE each device's detectors survive a restart
+            (a run split in two gives the scores of one run). The file holds the
+            key and the features it was made for; another --key or --feature is
+            refused (exit 78) unless --state-reset. Stateful functions in
+            --feature expressions (last, delta, ...) start fresh.
             """,
         version: WearVersion.line(program: "wear-score")
     )
@@ -75,6 +82,18 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
     @Flag(name: .long, help: "Write records in input order (else a device's records keep their order, devices may interleave).")
     var ordered = false
 
+    @Option(name: .long, help: ArgumentHelp("Restore every device's state from this file at start; save it (atomically, mode 0600) at exit, on SIGTERM and every --state-interval.", valueName: "file"))
+    var state: String?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("How often to save --state while running (e.g. 60s, 5m).", valueName: "duration",
+                            default: DurationOption(.seconds(60))),
+            transform: DurationOption.parse)
+    var stateInterval = DurationOption(.seconds(60))
+
+    @Flag(name: .long, help: "Start without the saved state (e.g. after changing --feature); --state is overwritten at the first save.")
+    var stateReset = false
+
     func check() throws {
         guard (1...1_000_000).contains(warmup) else { throw ValidationError("--warmup must be between 1 and 1000000, found \(warmup)") }
         guard flagP > 0, flagP < 1 else { throw ValidationError("--flag-p must be above 0 and below 1, found \(flagP)") }
@@ -83,6 +102,11 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
         }
         guard (1...1024).contains(workers) else { throw ValidationError("--workers must be between 1 and 1024, found \(workers)") }
         guard !key.isEmpty else { throw ValidationError("--key must name a member") }
+        guard stateInterval.duration >= .seconds(1) else {
+            throw ValidationError("--state-interval must be at least 1s, found \(stateInterval.duration.quantityDescription)")
+        }
+        guard state != nil || !stateReset else { throw ValidationError("--state-reset needs --state FILE") }
+        if let state, state.isEmpty { throw ValidationError("--state needs a file name") }
         _ = try scoreConfiguration()
     }
 
@@ -110,6 +134,9 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
         sharding.numa = numa
         sharding.ordered = ordered
         sharding.maxLineBytes = common.maxLineBytes.bytes
-        StageMain.run(common) { _ in try ScoreStage(configuration: configuration, sharding: sharding) }
+        let stateOptions = state.map { ScoreStateOptions(path: $0, interval: stateInterval.duration, reset: stateReset) }
+        StageMain.run(common) { logger in
+            try ScoreStage(configuration: configuration, sharding: sharding, state: stateOptions, logger: logger)
+        }
     }
 }

@@ -37,7 +37,7 @@ struct TimerHoldingStage: BatchStage {
             switch record.action {
             case "reject": context.reject(record.ticket, RejectReason("held_reject"), detail: "asked to")
             case "tag":
-                record.line.withUnsafeBytes { line in
+                _ = record.line.withUnsafeBytes { line in
                     context.completions.emit(record.ticket, appendingTo: line) { $0.field("late", true) }
                 }
             default: context.pass(record.ticket)

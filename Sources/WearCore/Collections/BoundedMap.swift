@@ -218,6 +218,18 @@ public final class BoundedMap<Value> {
         }
     }
 
+    /// Calls `body` with every key and value, least recently seen first:
+    /// inserting them in this order into an empty map rebuilds the same
+    /// recency (state files).
+    public func forEachLeastRecentFirst(_ body: (UnsafeRawBufferPointer, Value) throws -> Void) rethrows {
+        var index = tail
+        while index >= 0 {
+            let entry = entries[Int(index)]
+            try body(UnsafeRawBufferPointer(start: keyBytes(index), count: Int(entry.keyCount)), values[Int(index)])
+            index = entry.prev
+        }
+    }
+
     @inlinable @inline(__always)
     func swap(_ slot: inout Value, _ value: Value) -> Value {
         let old = slot

@@ -5,6 +5,10 @@ enum ShardCommand: Sendable {
     case records(ShardWork)
     /// End of input or SIGTERM: run the shard's `finish`.
     case finish(sequence: Int)
+    /// Persist the shard's state now and go on (`--state-interval`): every
+    /// record sent before is processed, none after, so the shards together
+    /// save one consistent cut of the input.
+    case checkpoint
     /// Persist the shard's state and end the thread.
     case stop
 }
@@ -23,6 +27,8 @@ struct ShardReport: Sendable {
     enum Kind: Sendable {
         case records
         case finished
+        /// The shard persisted for `.checkpoint`; `persistError` says why that failed.
+        case checkpointed(persistError: String?)
         /// The thread is ending; `persistError` says why persisting failed.
         case stopped(persistError: String?)
     }

@@ -34,14 +34,21 @@ struct ShardWorker<Shard: Stage> {
                 report = ShardReport(kind: .records, worker: index, sequence: work.sequence, completions: process(work))
             case .finish(let sequence):
                 report = ShardReport(kind: .finished, worker: index, sequence: sequence, completions: finish())
+            case .checkpoint:
+                report = ShardReport(kind: .checkpointed(persistError: persist()), worker: index, sequence: -1,
+                                     completions: Completions())
             case .stop:
-                var failure: String?
-                do { try shard.persist() } catch { failure = "\(error)" }
-                send(ShardReport(kind: .stopped(persistError: failure), worker: index, sequence: -1, completions: Completions()))
+                send(ShardReport(kind: .stopped(persistError: persist()), worker: index, sequence: -1, completions: Completions()))
                 return
             }
             send(report)
         }
+    }
+
+    /// Persists the shard; why that failed, or nil.
+    private mutating func persist() -> String? {
+        do { try shard.persist() } catch { return "\(error)" }
+        return nil
     }
 
     private func send(_ report: ShardReport) {

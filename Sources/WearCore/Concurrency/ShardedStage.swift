@@ -93,6 +93,35 @@ public struct ShardedStage<Shard: Stage & SendableMetatype>: BatchStage {
         }
     }
 
+    /// Every worker persists its shard now, on its own thread, after the
+    /// records already sent to it and before any sent later (one
+    /// consistent cut over all shards); returns when all have, delivering
+    /// the completions that arrive meanwhile. The workers go on. Does
+    /// nothing after `finish` (`persist` is next). Failures are thrown
+    /// together.
+    public mutating func checkpoint(context: inout StageContext) throws(StageFailure) {
+        guard let pool, !finished else { return }
+        var answered = 0
+        var failures: [String] = []
+        func handle(_ report: ShardReport, _ context: inout StageContext) {
+            if case .checkpointed(let failure) = report.kind {
+                answered += 1
+                if let failure { failures.append("shard \(report.worker): \(failure)") }
+            }
+            deliver(report, into: &context)
+        }
+        for worker in 0..<pool.workers {
+            pool.send(.checkpoint, to: worker) { handle($0, &context) }
+        }
+        while answered < pool.workers {
+            pool.waitForReports()
+            pool.collect { handle($0, &context) }
+        }
+        if !failures.isEmpty {
+            throw StageFailure(status: .ioError, message: failures.joined(separator: "; "))
+        }
+    }
+
     /// Stops the workers; each persists its shard on its own thread. The
     /// first failure is thrown (all are in the message).
     public mutating func persist() throws {
@@ -108,7 +137,7 @@ public struct ShardedStage<Shard: Stage & SendableMetatype>: BatchStage {
     private mutating func deliver(_ report: ShardReport, into context: inout StageContext) {
         switch report.kind {
         case .records, .finished: order.add(report, into: &context)
-        case .stopped: break
+        case .stopped, .checkpointed: break
         }
     }
 

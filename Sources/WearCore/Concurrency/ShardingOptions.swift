@@ -24,6 +24,13 @@ public struct ShardingOptions: Sendable {
         self.workers = max(1, workers)
     }
 
+    /// The worker that a record whose key is `key` goes to in this run
+    /// (`ShardRouter`'s choice; the hash is seeded per run, so state saved
+    /// by an earlier run must be placed with this, not with what it saved).
+    public func shard(forKey key: UnsafeRawBufferPointer) -> Int {
+        ShardHash.shard(of: hash.hash(key), among: workers)
+    }
+
     /// The CPUs this process may run on (sched_getaffinity; at least 1).
     public static var availableCPUs: Int { max(1, WorkerThread.allowedCPUs().count) }
 }

@@ -56,6 +56,18 @@ public struct DurableFile: Sendable {
         if let result { throw result }
     }
 
+    /// Fails now, saying why, where a later `write` would fail for want of
+    /// its directory: it must exist and be writable, and `path` must not be
+    /// a directory. For stages that save state much later (at exit).
+    public func checkWritable() throws(StageFailure) {
+        let directory = Self.split(path).directory
+        var info = stat()
+        guard stat(directory, &info) == 0 else { throw Self.failure(path, errno) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw Self.failure(path, ENOTDIR) }
+        guard access(directory, W_OK | X_OK) == 0 else { throw Self.failure(path, errno) }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw Self.failure(path, EISDIR) }
+    }
+
     /// Creates the temporary sibling with `mode`; its descriptor and path.
     func createTemporary() throws(StageFailure) -> (Int32, String) {
         let (directory, name) = Self.split(path)
