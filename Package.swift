@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Tests only: WearAlertTests reads twitter-text's YAML conformance cases.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: C and C++ shims (only one Swift folder imports each)
@@ -129,7 +131,10 @@ let package = Package(
         .testTarget(name: "WearJOSETests", dependencies: ["WearJOSE", "WearTesting"]),
         .testTarget(name: "WearDecryptTests", dependencies: ["WearDecrypt", "WearDecryptFuzzing", "WearTesting"]),
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
-        .testTarget(name: "WearAlertTests", dependencies: ["WearAlert", "WearTesting"]),
+        .testTarget(
+            name: "WearAlertTests",
+            dependencies: ["WearAlert", "WearTesting", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
         .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
