@@ -135,8 +135,10 @@ struct WearScoreCommand: ParsableCommand, CheckedArguments {
         sharding.ordered = ordered
         sharding.maxLineBytes = common.maxLineBytes.bytes
         let stateOptions = state.map { ScoreStateOptions(path: $0, interval: stateInterval.duration, reset: stateReset) }
+        // A constant copy: capturing the `var` crashes the 6.3 optimiser (an ownership verifier error).
+        let options = sharding
         StageMain.run(common) { logger in
-            try ScoreStage(configuration: configuration, sharding: sharding, state: stateOptions, logger: logger)
+            try ScoreStage(configuration: configuration, sharding: options, state: stateOptions, logger: logger)
         }
     }
 }
