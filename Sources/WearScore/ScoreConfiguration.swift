@@ -31,10 +31,15 @@ public struct ScoreConfiguration: Sendable {
         _ = try program(maxKeys: 1) // type-checks every expression now
     }
 
+    /// The members a shard reads besides the features', filled in the
+    /// program's pass (`ExprProgram.read`): the key, rx, ts, flags.
+    static func reads(key: String) -> [String] { [key, "rx", "ts", "flags"] }
+    static let readKey = 0, readRX = 1, readTS = 2, readFlags = 3
+
     /// A fresh compiled program of the feature expressions (one per shard: not thread-safe).
     func program(maxKeys: Int) throws(FeatureError) -> ExprProgram {
         do {
-            return try ExprProgram(compiling: entries, file: "--feature", maxKeys: maxKeys)
+            return try ExprProgram(compiling: entries, file: "--feature", maxKeys: maxKeys, alsoReading: Self.reads(key: key))
         } catch {
             throw FeatureError(error.description)
         }

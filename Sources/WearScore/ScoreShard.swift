@@ -79,12 +79,12 @@ public struct ScoreShard: Stage {
 
     public mutating func process(_ record: Record, into output: inout StageOutput) -> Verdict {
         guard let root = record.json else { return .pass }
-        guard let key = root.member(named: configuration.key)?.stringBytes else {
+        program.load(root)
+        guard let key = program.read(ScoreConfiguration.readKey).stringBytes else {
             return .reject(Self.missingKey, detail: "no string member \"\(configuration.key)\" to key the device by")
         }
         let row = self.row(for: key)
-        program.load(root)
-        let time = Self.eventTime(root)
+        let time = Self.milliseconds(program.read(ScoreConfiguration.readRX)) ?? Self.milliseconds(program.read(ScoreConfiguration.readTS))
         var x = Lanes(repeating: .nan)
         for (lane, index) in lanes.enumerated() {
             if index >= 0 {
@@ -100,7 +100,8 @@ public struct ScoreShard: Stage {
         text.removeAll(keepingCapacity: true)
         if warmedUp && evidence.tests > 0 {
             let p = Calibration.withFlags(Calibration.sidak(evidence.pMin, tests: evidence.tests),
-                                          flags: Self.flagCount(root), flagP: configuration.parameters.flagP)
+                                          flags: Self.flagCount(program.read(ScoreConfiguration.readFlags)),
+                                          flagP: configuration.parameters.flagP)
             let score = 1 - p
             tally.record(score: score)
             ScoreText.score(score, into: &text)
@@ -150,15 +151,9 @@ public struct ScoreShard: Stage {
         return row
     }
 
-    /// Event time in ms: `rx` if a number, else `ts`.
-    static func eventTime(_ root: JSONValue) -> Int64? {
-        if let rx = root["rx"], let time = milliseconds(rx) { return time }
-        if let ts = root["ts"], let time = milliseconds(ts) { return time }
-        return nil
-    }
-
+    /// A time member in ms (an integer, or a finite number rounded down); nil otherwise.
     @inline(__always)
-    private static func milliseconds(_ value: JSONValue) -> Int64? {
+    static func milliseconds(_ value: JSONValue) -> Int64? {
         if let integer = value.int64 { return integer }
         if let number = value.double, number.isFinite, abs(number) < 9e15 { return Int64(number.rounded(.down)) }
         return nil
@@ -175,8 +170,8 @@ public struct ScoreShard: Stage {
     }
 
     /// Strings in the record's `flags` array (wear-filter's tags).
-    static func flagCount(_ root: JSONValue) -> Int {
-        guard let flags = root["flags"], flags.isArray else { return 0 }
+    static func flagCount(_ flags: JSONValue) -> Int {
+        guard flags.isArray else { return 0 }
         var count = 0
         flags.forEachElement { element in
             if element.stringBytes != nil { count += 1 }

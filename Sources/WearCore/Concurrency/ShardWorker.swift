@@ -60,8 +60,10 @@ struct ShardWorker<Shard: Stage> {
     }
 
     private mutating func process(_ work: ShardWork) -> Completions {
-        var completions = Completions()
         let batch = work.batch
+        // This part's share of the batch's bytes, and room for a few added members a record.
+        let share = batch.count > 0 ? batch.byteCount / batch.count * work.indices.count : 0
+        var completions = Completions(reservingRecords: work.indices.count, bytes: share + 64 * work.indices.count)
         for index in work.indices {
             let index = Int(index)
             let ticket = batch.ticket(at: index)
@@ -88,7 +90,7 @@ struct ShardWorker<Shard: Stage> {
             completions.pass(ticket)
         case .emitted:
             let captured = self.captured
-            completions.emit(ticket) { lines in captured.write(into: &lines) }
+            completions.emit(ticket) { lines in captured.write(to: &lines) }
         case .reject(let reason, let detail):
             completions.reject(ticket, reason, detail: detail)
         }
@@ -98,21 +100,8 @@ struct ShardWorker<Shard: Stage> {
         var completions = Completions()
         shard.finish(into: &output)
         let captured = self.captured
-        completions.emitWithoutRecord { lines in captured.write(into: &lines) }
+        completions.emitWithoutRecord { lines in captured.write(to: &lines) }
         captured.removeAll()
         return completions
-    }
-}
-
-extension CapturedLines {
-    /// Writes every captured line to `lines`.
-    func write(into lines: inout Completions.LineWriter) {
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            for end in ends {
-                lines.line(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-                start = end
-            }
-        }
     }
 }

@@ -41,6 +41,16 @@ public struct Completions: Sendable {
 
     public init() {}
 
+    /// Room for `records` completions whose emitted lines take about
+    /// `bytes` in all: a worker's bundle for a batch part grows once instead
+    /// of doubling its way up (those copies were ~340 instructions a record
+    /// in wear-score under callgrind).
+    public init(reservingRecords records: Int, bytes: Int) {
+        entries.reserveCapacity(records)
+        lineEnds.reserveCapacity(records)
+        self.bytes.reserveCapacity(bytes)
+    }
+
     /// Entries in this bundle (records completed, and extra lines).
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }

@@ -34,7 +34,8 @@ public final class RecordBatch: @unchecked Sendable {
     /// The batch's id and the sequence number of its first record.
     public let id: UInt64
     private let storage: UnsafeMutableRawPointer
-    private let byteCount: Int
+    /// Bytes of the batch's lines (newlines included).
+    let byteCount: Int
     private let offsets: [Int32]
     private let lengths: [Int32]
     private let numbers: [Int]

@@ -77,17 +77,25 @@ public final class ExprProgram {
     let tables: [ExprKeyTable]
     /// Slots of `rx` and `ts` when some call needs event time.
     private let timeSlots: (rx: Int, ts: Int)?
+    /// Slots of the `alsoReading` members.
+    private let readSlots: [Int]
     private var droppedOnAdopt = 0
 
     /// Checks (`ExprChecker`) and compiles `entries`; the first error, at
     /// its token, as `FILE:LINE:COL: message`.
+    ///
+    /// `alsoReading`: top-level members the caller reads itself (`read`),
+    /// filled in the same pass over the record as the expressions' fields
+    /// (wear-score's key, `rx`, `ts` and `flags`: one scan instead of one
+    /// lookup each).
     public init(compiling entries: [ExprEntry], file: String, maxKeys: Int,
-                knownFields: [String: ExprType] = [:]) throws(ConfigError) {
+                knownFields: [String: ExprType] = [:], alsoReading: [String] = []) throws(ConfigError) {
         self.entries = entries
         self.maxKeys = max(1, maxKeys)
         var layout = ExprFieldLayout()
         var callCount = 0
         for entry in entries { Self.collect(entry.expr, into: &layout, calls: &callCount) }
+        readSlots = alsoReading.map { layout.add(FieldPath($0)) }
         if callCount > 0 {
             timeSlots = (layout.add(FieldPath("rx")), layout.add(FieldPath("ts")))
         } else {
@@ -134,6 +142,11 @@ public final class ExprProgram {
         storage.clock.pointee = ExprStateful.eventTime(slots[rx]) ?? ExprStateful.eventTime(slots[ts]) ?? ExprStorage.noTime
         for table in tables { table.beginRecord() }
     }
+
+    /// The loaded record's `alsoReading[index]` member (null when absent,
+    /// null, or a duplicate of none: like `JSONValue.member(named:)`, the first of its name).
+    @inline(__always)
+    public func read(_ index: Int) -> JSONValue { slots[readSlots[index]] }
 
     /// Condition `index` for the loaded record. Runs every stateful call of
     /// the expression first, in source order, whatever the short-circuit of
