@@ -276,47 +276,144 @@ void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn f
     }
 }
 
-// One pass over the members, each name probed in the program's table (a
-// hash of its length and first 8 bytes, linear probing in a table at most
-// a quarter full): a member the program does not read costs one probe of
-// an empty entry, instead of a comparison with every name the program
-// reads. `reserved` marks an output filled, so a duplicate name keeps the
-// first member, as wear_json_object_get does.
-void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
-                           double *numbers) {
-    for (size_t i = 0; i < table->count; i++) {
-        out[table->slots[i]].type = WEAR_JSON_NULL;
-        out[table->slots[i]].reserved = 0;
-        numbers[table->slots[i]] = __builtin_nan("");
+// A value's place on simdjson's tape: dom::element is exactly a tape_ref
+// (the document and an index into its tape), copied into the handle.
+static_assert(sizeof(dom::element) == sizeof(internal::tape_ref), "dom::element must be its tape_ref");
+
+static inline internal::tape_ref tape_of(const wear_json_value *value) {
+    internal::tape_ref tape;
+    std::memcpy(static_cast<void *>(&tape), value->handle, sizeof(tape));
+    return tape;
+}
+
+// The length and bytes of the string whose tape word is `word` (simdjson's
+// string buffer: a 4-byte length, the unescaped bytes, a NUL).
+static inline const uint8_t *tape_string(const dom::document *doc, uint64_t word, uint32_t *length) {
+    const uint8_t *at = doc->string_buf.get() + (word & internal::JSON_VALUE_MASK);
+    std::memcpy(length, at, sizeof(*length));
+    return at + sizeof(uint32_t);
+}
+
+// Fills `out` (all but `reserved`) and `*number` from the value at tape
+// index `index` of `doc`, as fill() does from its element, without the
+// element's accessors; returns the tape index after the value.
+static inline size_t fill_from_tape(const dom::document *doc, size_t index, wear_json_value *out, double *number) {
+    const uint64_t *tape = doc->tape.get();
+    uint64_t word = tape[index];
+    out->str = nullptr;
+    out->str_len = 0;
+    out->number.u64 = 0;
+    internal::tape_ref handle(doc, index);
+    std::memcpy(out->handle, static_cast<const void *>(&handle), sizeof(handle));
+    switch (word >> 56) {
+    case 'l':
+        out->type = WEAR_JSON_INT64;
+        std::memcpy(&out->number.i64, &tape[index + 1], 8);
+        *number = double(out->number.i64);
+        return index + 2;
+    case 'u':
+        out->type = WEAR_JSON_UINT64;
+        out->number.u64 = tape[index + 1];
+        *number = double(out->number.u64);
+        return index + 2;
+    case 'd':
+        out->type = WEAR_JSON_DOUBLE;
+        std::memcpy(&out->number.f64, &tape[index + 1], 8);
+        *number = out->number.f64;
+        return index + 2;
+    case '"': {
+        uint32_t length;
+        out->type = WEAR_JSON_STRING;
+        out->str = reinterpret_cast<const char *>(tape_string(doc, word, &length));
+        out->str_len = length;
+        *number = __builtin_nan("");
+        return index + 1;
     }
-    if (object->type != WEAR_JSON_OBJECT || table->count == 0) return;
-    dom::object obj = element_of(object).get_object().value_unsafe();
+    case 't':
+    case 'f':
+        out->type = WEAR_JSON_BOOL;
+        out->number.b = (word >> 56) == 't';
+        *number = __builtin_nan("");
+        return index + 1;
+    case '[':
+        out->type = WEAR_JSON_ARRAY;
+        *number = __builtin_nan("");
+        return uint32_t(word);
+    case '{':
+        out->type = WEAR_JSON_OBJECT;
+        *number = __builtin_nan("");
+        return uint32_t(word);
+    default: // 'n'
+        out->type = WEAR_JSON_NULL;
+        *number = __builtin_nan("");
+        return index + 1;
+    }
+}
+
+// The tape index after the value at `index` (tape_ref::after_element).
+static inline size_t tape_after(const uint64_t *tape, size_t index) {
+    uint64_t word = tape[index];
+    switch (word >> 56) {
+    case '[':
+    case '{': return uint32_t(word);
+    case 'l':
+    case 'u':
+    case 'd': return index + 2;
+    default: return index + 1;
+    }
+}
+
+// One pass over the members, read from simdjson's tape (a key's tape word
+// gives its string; the value follows it), each name probed in the
+// program's table (a hash of its length and first 8 bytes, linear probing in
+// a table at most a quarter full): a member the program does not read costs
+// one probe of an empty entry. A slot is filled in this pass when its
+// `reserved` is `generation` (the caller's counter, new per call), so the
+// slots are not cleared first: a duplicate name keeps the first member, as
+// wear_json_object_get does, and only the names still missing at the end are
+// set to null.
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
+                           double *numbers, uint32_t generation) {
     size_t remaining = table->count;
-    const auto end = obj.end();
-    for (auto member = obj.begin(); member != end; ++member) {
-        KeySignature key = signature_of(member.key());
-        size_t index = wear_json_name_hash(key.head, key.length) & table->mask;
-        while (true) {
-            const wear_json_member_name &entry = table->entries[index];
-            if (entry.length == UINT32_MAX) break;
-            if (entry.head == key.head && entry.length == key.length &&
-                (key.length <= 8 || std::memcmp(entry.name + 8, key.data + 8, key.length - 8) == 0)) {
-                wear_json_value *slot = &out[entry.slot];
-                if (slot->reserved == 0) {
-                    fill(member.value(), slot);
-                    slot->reserved = 1;
-                    switch (slot->type) {
-                    case WEAR_JSON_INT64: numbers[entry.slot] = double(slot->number.i64); break;
-                    case WEAR_JSON_UINT64: numbers[entry.slot] = double(slot->number.u64); break;
-                    case WEAR_JSON_DOUBLE: numbers[entry.slot] = slot->number.f64; break;
-                    default: break;
-                    }
-                    if (--remaining == 0) return;
+    if (object->type == WEAR_JSON_OBJECT && remaining != 0) {
+        internal::tape_ref root = tape_of(object);
+        const dom::document *doc = root.doc;
+        const uint64_t *tape = doc->tape.get();
+        const size_t end = uint32_t(tape[root.json_index]) - 1; // the object's '}'
+        for (size_t at = root.json_index + 1; at < end;) {
+            uint32_t length;
+            const uint8_t *name = tape_string(doc, tape[at], &length);
+            uint64_t head;
+            std::memcpy(&head, name, 8); // the string buffer is padded
+            if (length < 8) head &= length == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * length);
+            size_t index = wear_json_name_hash(head, length) & table->mask;
+            const wear_json_member_name *found = nullptr;
+            while (true) {
+                const wear_json_member_name &entry = table->entries[index];
+                if (entry.length == UINT32_MAX) break;
+                if (entry.head == head && entry.length == length &&
+                    (length <= 8 || std::memcmp(entry.name + 8, name + 8, length - 8) == 0)) {
+                    found = &entry;
+                    break;
                 }
-                break;
+                index = (index + 1) & table->mask;
             }
-            index = (index + 1) & table->mask;
+            if (found != nullptr && out[found->slot].reserved != generation) {
+                wear_json_value *slot = &out[found->slot];
+                at = fill_from_tape(doc, at + 1, slot, &numbers[found->slot]);
+                slot->reserved = generation;
+                if (--remaining == 0) return;
+            } else {
+                at = tape_after(tape, at + 1);
+            }
         }
+    }
+    for (size_t i = 0; i < table->count; i++) {
+        wear_json_value *slot = &out[table->slots[i]];
+        if (slot->reserved == generation) continue;
+        slot->type = WEAR_JSON_NULL;
+        slot->reserved = generation;
+        numbers[table->slots[i]] = __builtin_nan("");
     }
 }
 

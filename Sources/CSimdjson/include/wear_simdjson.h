@@ -115,8 +115,12 @@ static inline size_t wear_json_name_hash(uint64_t head, size_t length) {
 /// member of each name in the table, and numbers[slot] with its value when
 /// it is a number (else NaN); names absent (or a non-object) leave
 /// WEAR_JSON_NULL and NaN. Stops early once every name is found.
+/// `generation` marks the slots this call has filled (in `reserved`): it must
+/// differ from every value the table's slots' `reserved` holds before the
+/// call (a counter incremented per call, with the slots' `reserved` zeroed
+/// when it wraps), so that the slots need no clearing before the call.
 void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
-                           double *numbers);
+                           double *numbers, uint32_t generation);
 
 /// The sum of the squares of an array's elements; false (and 0) when it is
 /// not an array, is empty, or has an element that is not a number.
