@@ -16,8 +16,26 @@ static_assert(sizeof(dom::element) <= sizeof(((wear_json_value *)nullptr)->handl
               "dom::element must fit the opaque handle");
 static_assert(std::is_trivially_copyable<dom::element>::value, "dom::element must be trivially copyable");
 
+// A root object's member names in order (a "shape"), remembered once
+// checked free of duplicates: a root with exactly these names is too.
+struct root_shape {
+    static constexpr size_t max_members = 32;
+    static constexpr size_t max_tail_bytes = 256;
+    struct name {
+        uint64_t head;    // first 8 bytes, zero-padded
+        uint32_t length;
+        uint32_t tail;    // offset in tails of the bytes after the first 8
+    };
+    uint32_t count = 0; // 0: nothing remembered
+    name names[max_members];
+    char tails[max_tail_bytes];
+};
+
 struct wear_json_parser {
     dom::parser parser;
+    static constexpr size_t shape_count = 4;
+    root_shape shapes[shape_count];
+    size_t next_shape = 0;
     explicit wear_json_parser(size_t capacity) : parser(capacity) {}
 };
 
@@ -415,6 +433,78 @@ void wear_json_object_fill(const wear_json_value *object, const wear_json_member
         slot->reserved = generation;
         numbers[table->slots[i]] = __builtin_nan("");
     }
+}
+
+// The name of the member whose key is at tape index `at`: its signature.
+static inline uint64_t tape_key_head(const dom::document *doc, uint64_t word, uint32_t *length, const uint8_t **name) {
+    *name = tape_string(doc, word, length);
+    uint64_t head;
+    std::memcpy(&head, *name, 8); // the string buffer is padded
+    if (*length < 8) head &= *length == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * *length);
+    return head;
+}
+
+// True when the root's member names are exactly `shape`'s, in order.
+static bool has_shape(const dom::document *doc, size_t root, const root_shape &shape) {
+    const uint64_t *tape = doc->tape.get();
+    const size_t end = uint32_t(tape[root]) - 1;
+    size_t at = root + 1;
+    for (uint32_t i = 0; i < shape.count; i++) {
+        if (at >= end) return false;
+        uint32_t length;
+        const uint8_t *name;
+        uint64_t head = tape_key_head(doc, tape[at], &length, &name);
+        const root_shape::name &expected = shape.names[i];
+        if (head != expected.head || length != expected.length) return false;
+        if (length > 8 && std::memcmp(name + 8, shape.tails + expected.tail, length - 8) != 0) return false;
+        at = tape_after(tape, at + 1);
+    }
+    return at == end;
+}
+
+// Remembers the root's names as a shape (when it has at most max_members
+// names with at most max_tail_bytes past their first 8 bytes), replacing the
+// shapes round robin.
+static void remember_shape(wear_json_parser *parser, const dom::document *doc, size_t root, uint32_t count) {
+    if (count > root_shape::max_members) return;
+    root_shape shape; // built aside: a root that does not fit leaves the shapes as they are
+    const uint64_t *tape = doc->tape.get();
+    const size_t end = uint32_t(tape[root]) - 1;
+    size_t tail = 0;
+    uint32_t members = 0;
+    for (size_t at = root + 1; at < end; at = tape_after(tape, at + 1)) {
+        if (members == root_shape::max_members) return;
+        uint32_t length;
+        const uint8_t *name;
+        uint64_t head = tape_key_head(doc, tape[at], &length, &name);
+        if (length > 8) {
+            if (length - 8 > root_shape::max_tail_bytes - tail) return;
+            std::memcpy(shape.tails + tail, name + 8, length - 8);
+        }
+        shape.names[members++] = {head, length, uint32_t(tail)};
+        if (length > 8) tail += length - 8;
+    }
+    if (members < 2) return;
+    shape.count = members;
+    parser->shapes[parser->next_shape] = shape;
+    parser->next_shape = (parser->next_shape + 1) % wear_json_parser::shape_count;
+}
+
+bool wear_json_root_has_duplicate_keys(wear_json_parser *parser, const wear_json_value *object, bool nested) {
+    if (object->type != WEAR_JSON_OBJECT) return false;
+    if (nested) return wear_json_object_has_duplicate_keys(object, true);
+    internal::tape_ref root = tape_of(object);
+    const dom::document *doc = root.doc;
+    // simdjson's count of the object's members (saturated at 2^24 - 1): only
+    // to choose the shapes worth comparing; has_shape compares every name.
+    const uint32_t count = uint32_t(doc->tape[root.json_index] >> 32) & internal::JSON_COUNT_MASK;
+    if (count < 2) return false;
+    for (const root_shape &shape : parser->shapes) {
+        if (shape.count == count && has_shape(doc, root.json_index, shape)) return false;
+    }
+    if (wear_json_object_has_duplicate_keys(object, false)) return true;
+    remember_shape(parser, doc, root.json_index, count);
+    return false;
 }
 
 bool wear_json_array_sum_of_squares(const wear_json_value *array, double *sum) {
