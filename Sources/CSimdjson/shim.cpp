@@ -179,6 +179,14 @@ bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_va
     return true;
 }
 
+// The bytes of a name's 8-byte head that belong to it, by length (8 and
+// over: all): one load instead of a branch per member.
+static constexpr uint64_t head_mask[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, ~uint64_t{0},
+};
+
+static inline uint64_t masked_head(uint64_t head, size_t length) { return head & head_mask[length < 8 ? length : 8]; }
+
 // A member name reduced to what almost always tells two names apart: its length
 // and first 8 bytes. Names of 8 bytes or less (all telemetry fields) compare in
 // full without memcmp.
@@ -195,9 +203,7 @@ static inline KeySignature signature_of(std::string_view key) {
     // library call per member: ~900 instructions per record, callgrind).
     KeySignature signature{key.data(), key.size(), 0};
     std::memcpy(&signature.head, key.data(), 8);
-    if (key.size() < 8) {
-        signature.head &= key.empty() ? 0 : ~uint64_t{0} >> (64 - 8 * key.size());
-    }
+    signature.head = masked_head(signature.head, key.size());
     return signature;
 }
 
@@ -381,6 +387,15 @@ static inline size_t tape_after(const uint64_t *tape, size_t index) {
     }
 }
 
+// The name of the member whose key's tape word is `word`: its bytes and
+// length, and its head (first 8 bytes, zero-padded) as the return value.
+static inline uint64_t tape_key_head(const dom::document *doc, uint64_t word, uint32_t *length, const uint8_t **name) {
+    *name = tape_string(doc, word, length);
+    uint64_t head;
+    std::memcpy(&head, *name, 8); // the string buffer is padded
+    return masked_head(head, *length);
+}
+
 // One pass over the members, read from simdjson's tape (a key's tape word
 // gives its string; the value follows it), each name probed in the
 // program's table (a hash of its length and first 8 bytes, linear probing in
@@ -400,10 +415,8 @@ void wear_json_object_fill(const wear_json_value *object, const wear_json_member
         const size_t end = uint32_t(tape[root.json_index]) - 1; // the object's '}'
         for (size_t at = root.json_index + 1; at < end;) {
             uint32_t length;
-            const uint8_t *name = tape_string(doc, tape[at], &length);
-            uint64_t head;
-            std::memcpy(&head, name, 8); // the string buffer is padded
-            if (length < 8) head &= length == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * length);
+            const uint8_t *name;
+            uint64_t head = tape_key_head(doc, tape[at], &length, &name);
             size_t index = wear_json_name_hash(head, length) & table->mask;
             const wear_json_member_name *found = nullptr;
             while (true) {
@@ -433,15 +446,6 @@ void wear_json_object_fill(const wear_json_value *object, const wear_json_member
         slot->reserved = generation;
         numbers[table->slots[i]] = __builtin_nan("");
     }
-}
-
-// The name of the member whose key is at tape index `at`: its signature.
-static inline uint64_t tape_key_head(const dom::document *doc, uint64_t word, uint32_t *length, const uint8_t **name) {
-    *name = tape_string(doc, word, length);
-    uint64_t head;
-    std::memcpy(&head, *name, 8); // the string buffer is padded
-    if (*length < 8) head &= *length == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * *length);
-    return head;
 }
 
 // True when the root's member names are exactly `shape`'s, in order.
