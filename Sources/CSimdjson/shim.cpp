@@ -16,8 +16,26 @@ static_assert(sizeof(dom::element) <= sizeof(((wear_json_value *)nullptr)->handl
               "dom::element must fit the opaque handle");
 static_assert(std::is_trivially_copyable<dom::element>::value, "dom::element must be trivially copyable");
 
+// A root object's member names in order (a "shape"), remembered once
+// checked free of duplicates: a root with exactly these names is too.
+struct root_shape {
+    static constexpr size_t max_members = 32;
+    static constexpr size_t max_tail_bytes = 256;
+    struct name {
+        uint64_t head;    // first 8 bytes, zero-padded
+        uint32_t length;
+        uint32_t tail;    // offset in tails of the bytes after the first 8
+    };
+    uint32_t count = 0; // 0: nothing remembered
+    name names[max_members];
+    char tails[max_tail_bytes];
+};
+
 struct wear_json_parser {
     dom::parser parser;
+    static constexpr size_t shape_count = 4;
+    root_shape shapes[shape_count];
+    size_t next_shape = 0;
     explicit wear_json_parser(size_t capacity) : parser(capacity) {}
 };
 
@@ -161,6 +179,14 @@ bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_va
     return true;
 }
 
+// The bytes of a name's 8-byte head that belong to it, by length (8 and
+// over: all): one load instead of a branch per member.
+static constexpr uint64_t head_mask[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, ~uint64_t{0},
+};
+
+static inline uint64_t masked_head(uint64_t head, size_t length) { return head & head_mask[length < 8 ? length : 8]; }
+
 // A member name reduced to what almost always tells two names apart: its length
 // and first 8 bytes. Names of 8 bytes or less (all telemetry fields) compare in
 // full without memcmp.
@@ -177,9 +203,7 @@ static inline KeySignature signature_of(std::string_view key) {
     // library call per member: ~900 instructions per record, callgrind).
     KeySignature signature{key.data(), key.size(), 0};
     std::memcpy(&signature.head, key.data(), 8);
-    if (key.size() < 8) {
-        signature.head &= key.empty() ? 0 : ~uint64_t{0} >> (64 - 8 * key.size());
-    }
+    signature.head = masked_head(signature.head, key.size());
     return signature;
 }
 
@@ -276,48 +300,215 @@ void wear_json_array_foreach(const wear_json_value *array, wear_json_member_fn f
     }
 }
 
-// One pass over the members, each name probed in the program's table (a
-// hash of its length and first 8 bytes, linear probing in a table at most
-// a quarter full): a member the program does not read costs one probe of
-// an empty entry, instead of a comparison with every name the program
-// reads. `reserved` marks an output filled, so a duplicate name keeps the
-// first member, as wear_json_object_get does.
-void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
-                           double *numbers) {
-    for (size_t i = 0; i < table->count; i++) {
-        out[table->slots[i]].type = WEAR_JSON_NULL;
-        out[table->slots[i]].reserved = 0;
-        numbers[table->slots[i]] = __builtin_nan("");
+// A value's place on simdjson's tape: dom::element is exactly a tape_ref
+// (the document and an index into its tape), copied into the handle.
+static_assert(sizeof(dom::element) == sizeof(internal::tape_ref), "dom::element must be its tape_ref");
+
+static inline internal::tape_ref tape_of(const wear_json_value *value) {
+    internal::tape_ref tape;
+    std::memcpy(static_cast<void *>(&tape), value->handle, sizeof(tape));
+    return tape;
+}
+
+// The length and bytes of the string whose tape word is `word` (simdjson's
+// string buffer: a 4-byte length, the unescaped bytes, a NUL).
+static inline const uint8_t *tape_string(const dom::document *doc, uint64_t word, uint32_t *length) {
+    const uint8_t *at = doc->string_buf.get() + (word & internal::JSON_VALUE_MASK);
+    std::memcpy(length, at, sizeof(*length));
+    return at + sizeof(uint32_t);
+}
+
+// Fills `out` (all but `reserved`) and `*number` from the value at tape
+// index `index` of `doc`, as fill() does from its element, without the
+// element's accessors; returns the tape index after the value.
+static inline size_t fill_from_tape(const dom::document *doc, size_t index, wear_json_value *out, double *number) {
+    const uint64_t *tape = doc->tape.get();
+    uint64_t word = tape[index];
+    out->str = nullptr;
+    out->str_len = 0;
+    out->number.u64 = 0;
+    internal::tape_ref handle(doc, index);
+    std::memcpy(out->handle, static_cast<const void *>(&handle), sizeof(handle));
+    switch (word >> 56) {
+    case 'l':
+        out->type = WEAR_JSON_INT64;
+        std::memcpy(&out->number.i64, &tape[index + 1], 8);
+        *number = double(out->number.i64);
+        return index + 2;
+    case 'u':
+        out->type = WEAR_JSON_UINT64;
+        out->number.u64 = tape[index + 1];
+        *number = double(out->number.u64);
+        return index + 2;
+    case 'd':
+        out->type = WEAR_JSON_DOUBLE;
+        std::memcpy(&out->number.f64, &tape[index + 1], 8);
+        *number = out->number.f64;
+        return index + 2;
+    case '"': {
+        uint32_t length;
+        out->type = WEAR_JSON_STRING;
+        out->str = reinterpret_cast<const char *>(tape_string(doc, word, &length));
+        out->str_len = length;
+        *number = __builtin_nan("");
+        return index + 1;
     }
-    if (object->type != WEAR_JSON_OBJECT || table->count == 0) return;
-    dom::object obj = element_of(object).get_object().value_unsafe();
+    case 't':
+    case 'f':
+        out->type = WEAR_JSON_BOOL;
+        out->number.b = (word >> 56) == 't';
+        *number = __builtin_nan("");
+        return index + 1;
+    case '[':
+        out->type = WEAR_JSON_ARRAY;
+        *number = __builtin_nan("");
+        return uint32_t(word);
+    case '{':
+        out->type = WEAR_JSON_OBJECT;
+        *number = __builtin_nan("");
+        return uint32_t(word);
+    default: // 'n'
+        out->type = WEAR_JSON_NULL;
+        *number = __builtin_nan("");
+        return index + 1;
+    }
+}
+
+// The tape index after the value at `index` (tape_ref::after_element).
+static inline size_t tape_after(const uint64_t *tape, size_t index) {
+    uint64_t word = tape[index];
+    switch (word >> 56) {
+    case '[':
+    case '{': return uint32_t(word);
+    case 'l':
+    case 'u':
+    case 'd': return index + 2;
+    default: return index + 1;
+    }
+}
+
+// The name of the member whose key's tape word is `word`: its bytes and
+// length, and its head (first 8 bytes, zero-padded) as the return value.
+static inline uint64_t tape_key_head(const dom::document *doc, uint64_t word, uint32_t *length, const uint8_t **name) {
+    *name = tape_string(doc, word, length);
+    uint64_t head;
+    std::memcpy(&head, *name, 8); // the string buffer is padded
+    return masked_head(head, *length);
+}
+
+// One pass over the members, read from simdjson's tape (a key's tape word
+// gives its string; the value follows it), each name probed in the
+// program's table (a hash of its length and first 8 bytes, linear probing in
+// a table at most a quarter full): a member the program does not read costs
+// one probe of an empty entry. A slot is filled in this pass when its
+// `reserved` is `generation` (the caller's counter, new per call), so the
+// slots are not cleared first: a duplicate name keeps the first member, as
+// wear_json_object_get does, and only the names still missing at the end are
+// set to null.
+void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
+                           double *numbers, uint32_t generation) {
     size_t remaining = table->count;
-    const auto end = obj.end();
-    for (auto member = obj.begin(); member != end; ++member) {
-        KeySignature key = signature_of(member.key());
-        size_t index = wear_json_name_hash(key.head, key.length) & table->mask;
-        while (true) {
-            const wear_json_member_name &entry = table->entries[index];
-            if (entry.length == UINT32_MAX) break;
-            if (entry.head == key.head && entry.length == key.length &&
-                (key.length <= 8 || std::memcmp(entry.name + 8, key.data + 8, key.length - 8) == 0)) {
-                wear_json_value *slot = &out[entry.slot];
-                if (slot->reserved == 0) {
-                    fill(member.value(), slot);
-                    slot->reserved = 1;
-                    switch (slot->type) {
-                    case WEAR_JSON_INT64: numbers[entry.slot] = double(slot->number.i64); break;
-                    case WEAR_JSON_UINT64: numbers[entry.slot] = double(slot->number.u64); break;
-                    case WEAR_JSON_DOUBLE: numbers[entry.slot] = slot->number.f64; break;
-                    default: break;
-                    }
-                    if (--remaining == 0) return;
+    if (object->type == WEAR_JSON_OBJECT && remaining != 0) {
+        internal::tape_ref root = tape_of(object);
+        const dom::document *doc = root.doc;
+        const uint64_t *tape = doc->tape.get();
+        const size_t end = uint32_t(tape[root.json_index]) - 1; // the object's '}'
+        for (size_t at = root.json_index + 1; at < end;) {
+            uint32_t length;
+            const uint8_t *name;
+            uint64_t head = tape_key_head(doc, tape[at], &length, &name);
+            size_t index = wear_json_name_hash(head, length) & table->mask;
+            const wear_json_member_name *found = nullptr;
+            while (true) {
+                const wear_json_member_name &entry = table->entries[index];
+                if (entry.length == UINT32_MAX) break;
+                if (entry.head == head && entry.length == length &&
+                    (length <= 8 || std::memcmp(entry.name + 8, name + 8, length - 8) == 0)) {
+                    found = &entry;
+                    break;
                 }
-                break;
+                index = (index + 1) & table->mask;
             }
-            index = (index + 1) & table->mask;
+            if (found != nullptr && out[found->slot].reserved != generation) {
+                wear_json_value *slot = &out[found->slot];
+                at = fill_from_tape(doc, at + 1, slot, &numbers[found->slot]);
+                slot->reserved = generation;
+                if (--remaining == 0) return;
+            } else {
+                at = tape_after(tape, at + 1);
+            }
         }
     }
+    for (size_t i = 0; i < table->count; i++) {
+        wear_json_value *slot = &out[table->slots[i]];
+        if (slot->reserved == generation) continue;
+        slot->type = WEAR_JSON_NULL;
+        slot->reserved = generation;
+        numbers[table->slots[i]] = __builtin_nan("");
+    }
+}
+
+// True when the root's member names are exactly `shape`'s, in order.
+static bool has_shape(const dom::document *doc, size_t root, const root_shape &shape) {
+    const uint64_t *tape = doc->tape.get();
+    const size_t end = uint32_t(tape[root]) - 1;
+    size_t at = root + 1;
+    for (uint32_t i = 0; i < shape.count; i++) {
+        if (at >= end) return false;
+        uint32_t length;
+        const uint8_t *name;
+        uint64_t head = tape_key_head(doc, tape[at], &length, &name);
+        const root_shape::name &expected = shape.names[i];
+        if (head != expected.head || length != expected.length) return false;
+        if (length > 8 && std::memcmp(name + 8, shape.tails + expected.tail, length - 8) != 0) return false;
+        at = tape_after(tape, at + 1);
+    }
+    return at == end;
+}
+
+// Remembers the root's names as a shape (when it has at most max_members
+// names with at most max_tail_bytes past their first 8 bytes), replacing the
+// shapes round robin.
+static void remember_shape(wear_json_parser *parser, const dom::document *doc, size_t root, uint32_t count) {
+    if (count > root_shape::max_members) return;
+    root_shape shape; // built aside: a root that does not fit leaves the shapes as they are
+    const uint64_t *tape = doc->tape.get();
+    const size_t end = uint32_t(tape[root]) - 1;
+    size_t tail = 0;
+    uint32_t members = 0;
+    for (size_t at = root + 1; at < end; at = tape_after(tape, at + 1)) {
+        if (members == root_shape::max_members) return;
+        uint32_t length;
+        const uint8_t *name;
+        uint64_t head = tape_key_head(doc, tape[at], &length, &name);
+        if (length > 8) {
+            if (length - 8 > root_shape::max_tail_bytes - tail) return;
+            std::memcpy(shape.tails + tail, name + 8, length - 8);
+        }
+        shape.names[members++] = {head, length, uint32_t(tail)};
+        if (length > 8) tail += length - 8;
+    }
+    if (members < 2) return;
+    shape.count = members;
+    parser->shapes[parser->next_shape] = shape;
+    parser->next_shape = (parser->next_shape + 1) % wear_json_parser::shape_count;
+}
+
+bool wear_json_root_has_duplicate_keys(wear_json_parser *parser, const wear_json_value *object, bool nested) {
+    if (object->type != WEAR_JSON_OBJECT) return false;
+    if (nested) return wear_json_object_has_duplicate_keys(object, true);
+    internal::tape_ref root = tape_of(object);
+    const dom::document *doc = root.doc;
+    // simdjson's count of the object's members (saturated at 2^24 - 1): only
+    // to choose the shapes worth comparing; has_shape compares every name.
+    const uint32_t count = uint32_t(doc->tape[root.json_index] >> 32) & internal::JSON_COUNT_MASK;
+    if (count < 2) return false;
+    for (const root_shape &shape : parser->shapes) {
+        if (shape.count == count && has_shape(doc, root.json_index, shape)) return false;
+    }
+    if (wear_json_object_has_duplicate_keys(object, false)) return true;
+    remember_shape(parser, doc, root.json_index, count);
+    return false;
 }
 
 bool wear_json_array_sum_of_squares(const wear_json_value *array, double *sum) {

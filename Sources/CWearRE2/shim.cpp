@@ -52,7 +52,11 @@ extern "C" wear_re2 *wear_re2_compile(const char *pattern, size_t length, char *
 
 extern "C" bool wear_re2_match(const wear_re2 *re, const void *bytes, size_t length) {
     re2::StringPiece text(length ? static_cast<const char *>(bytes) : "", length);
-    return re2::RE2::PartialMatch(text, re->re);
+    // RE2::Match itself, no submatches (RE2::PartialMatch goes through
+    // PartialMatchN's argument array first). UNANCHORED is the search the
+    // API promises; for a pattern written ^...$ RE2 anchors both ends itself
+    // (its program records both anchors), so that case runs as ANCHOR_BOTH.
+    return re->re.Match(text, 0, length, re2::RE2::UNANCHORED, nullptr, 0);
 }
 
 extern "C" void wear_re2_free(wear_re2 *re) { delete re; }

@@ -32,7 +32,7 @@ enum Plaintext {
         guard root.isObject else {
             return .failure(Refusal(.badPlaintext, "plaintext is \(root.kind.article), expected an object"))
         }
-        guard !root.hasDuplicateKeys(parsedFrom: plaintext) else {
+        guard !parser.hasDuplicateKeys(root, parsedFrom: plaintext) else {
             return .failure(Refusal(.badPlaintext, "plaintext has a member name twice"))
         }
         guard let dev = root["dev"] else { return .failure(Refusal(.badPlaintext, "plaintext has no \"dev\"")) }

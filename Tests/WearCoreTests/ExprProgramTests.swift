@@ -151,6 +151,18 @@ final class ExprHarness {
         #expect(try harness.conditions(#"{"hr":null,"hr":1}"#) == [false, false])
     }
 
+    /// Slots are not cleared between records (a generation marks what each
+    /// fill wrote): nothing of one record is read in the next.
+    @Test func readsNothingOfThePreviousRecord() throws {
+        let harness = try ExprHarness(["hr == 1", "exists(dev)", "meta.src == \"a\"", "acc[0] == 2", "len(dev) == 1"])
+        #expect(try harness.conditions(#"{"hr":1,"dev":"d","meta":{"src":"a"},"acc":[2]}"#) == [true, true, true, true, true])
+        #expect(try harness.conditions(#"{"x":0}"#) == [false, false, false, false, false])
+        #expect(try harness.conditions(#"{"hr":1,"hr":3,"dev":"d","meta":{"src":"a"},"acc":[2]}"#) == [true, true, true, true, true])
+        #expect(try harness.conditions(#"{"hr":"1","meta":{"src":"b","src":"a"},"acc":7,"dev":["d"]}"#) == [false, true, false, false, true]) // len of a 1-element array
+        #expect(try harness.conditions(#"[1]"#) == [false, false, false, false, false])
+        #expect(try harness.conditions(#"{"hr":1.0,"dev":"dd","meta":{"src":"a"},"acc":[2.0]}"#) == [true, true, true, true, false])
+    }
+
     @Test func readsFieldsWhateverTheirOrderAndNames() throws {
         // Long names (over 8 bytes, compared beyond the head) and names sharing a head.
         let harness = try ExprHarness(["temperature_celsius > 1 and temperature_kelvin > 300 and a == 1 and ab == 2"])

@@ -129,6 +129,58 @@ import Testing
     }
 }
 
+/// The parser's remembered shapes (member names of roots found free of
+/// duplicates) never hide a duplicate: a root that shares a remembered
+/// shape's names, or a prefix of them, and repeats one is still caught.
+@Suite struct DuplicateKeyShapeTests {
+    private func check(_ parser: JSONParser, _ text: String) throws -> Bool {
+        var bytes = Array(text.utf8)
+        bytes.append(contentsOf: repeatElement(0, count: JSONParser.padding))
+        return try bytes.withUnsafeBytes { raw in
+            let line = UnsafeRawBufferPointer(rebasing: raw[0..<text.utf8.count])
+            let root = try parser.parse(padded: line).get()
+            let viaShapes = parser.hasDuplicateKeys(root, parsedFrom: line)
+            #expect(viaShapes == root.hasDuplicateKeys, "\(text)")
+            return viaShapes
+        }
+    }
+
+    @Test func aDuplicateAfterARememberedShapeIsCaught() throws {
+        let parser = JSONParser(capacity: 4096)
+        let clean = #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":4}"#
+        #expect(try !check(parser, clean))
+        #expect(try !check(parser, clean)) // remembered
+        // The remembered names, then one of them again.
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":4,"dev":"b"}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":4,"temperature_celsius":5}"#))
+        // A prefix of the shape, then a repeat, at the shape's length.
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"seq":4}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"temperature_celsius":4}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"ts":3,"hr":4}"#))
+        // Same names beyond the first 8 bytes differing; escapes unescaped.
+        #expect(try !check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsiux":3,"hr":4}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"\u0068r":4,"hr":5}"#))
+        #expect(try !check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"\u0068r":4}"#))
+        // Nested duplicates under a remembered root shape.
+        #expect(try !check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":{"x":1}}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":{"x":1,"x":2}}"#))
+        #expect(try check(parser, #"{"dev":"a","seq":1,"ts":2,"temperature_celsius":3,"hr":[{"x":1,"x":2}]}"#))
+    }
+
+    @Test func manyShapesInTurnStayExact() throws {
+        let parser = JSONParser(capacity: 1 << 16)
+        for round in 0..<3 {
+            for width in 1...40 {
+                let names = (0..<width).map { "field_number_\($0)" }
+                let clean = "{" + names.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+                #expect(try !check(parser, clean), "round \(round), width \(width)")
+                let repeated = "{" + (names + [names[width / 2]]).map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+                #expect(try check(parser, repeated), "round \(round), width \(width)")
+            }
+        }
+    }
+}
+
 /// simdjson refuses every document when its parser's capacity is below 32
 /// bytes; JSONParser keeps at least 64, so a parser sized to the line it
 /// reads (as the rule test runner sizes one) parses it.

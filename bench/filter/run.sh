@@ -20,7 +20,8 @@
 # Peers, each pinned to CPU 0 (taskset -c 0), reading the file on stdin and
 # writing to /dev/null: wear-filter with the full rules; wear-filter with
 # only the stateless ones (rules without max/last/delta/zscore/rate/bucket);
-# `jq -c -f stateless.jq`, the same stateless rules in jq; rules.py, the
+# `jq -c -f stateless.jq`, the same stateless rules in jq; jq's bare
+# `select(.hr > 180)`, the issue's yardstick (one comparison); rules.py, the
 # full rules in plain Python; wear-filter with an empty rules file (the
 # runtime alone). Before timing: rules.py --self-test; wear-filter and
 # rules.py decide the same (drop reason, or the flags) for every record,
@@ -140,6 +141,7 @@ peer_wear()      { taskset -c 0 "$wear_filter" --rules "$rules" < "$input" > /de
 peer_wear_sl()   { taskset -c 0 "$wear_filter" --rules "$stateless" < "$input" > /dev/null 2>&1; }
 peer_wear_none() { taskset -c 0 "$wear_filter" --rules "$empty" < "$input" > /dev/null 2>&1; }
 peer_jq()        { taskset -c 0 jq -c -f "$here/stateless.jq" < "$input" > /dev/null; }
+peer_jq_hr()     { taskset -c 0 jq -c 'select(.hr > 180)' < "$input" > /dev/null; }
 peer_python()    { taskset -c 0 python3 "$here/rules.py" < "$input" > /dev/null; }
 
 group() { sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta' <<< "$1"; } # 1234567 -> 1,234,567
@@ -172,6 +174,7 @@ best_of "wear-filter, full rules" peer_wear
 best_of "Python rules.py, full rules" peer_python
 best_of "wear-filter, stateless rules" peer_wear_sl
 best_of "jq -c -f stateless.jq ($(jq --version))" peer_jq
+best_of "jq -c 'select(.hr > 180)' (the yardstick)" peer_jq_hr
 best_of "wear-filter, empty rules file (runtime alone)" peer_wear_none
 
 div() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
@@ -183,4 +186,6 @@ echo
 ratio "wear-filter stateless / jq stateless" "wear-filter, stateless rules" "jq -c -f stateless.jq ($(jq --version))" 5x
 ratio "wear-filter full / Python full" "wear-filter, full rules" "Python rules.py, full rules"
 ratio "wear-filter full / wear-filter no rules" "wear-filter, full rules" "wear-filter, empty rules file (runtime alone)"
+ratio "wear-filter full / jq select(.hr > 180)" "wear-filter, full rules" "jq -c 'select(.hr > 180)' (the yardstick)"
+ratio "wear-filter stateless / jq select(.hr > 180)" "wear-filter, stateless rules" "jq -c 'select(.hr > 180)' (the yardstick)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

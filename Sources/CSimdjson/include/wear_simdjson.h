@@ -80,6 +80,14 @@ bool wear_json_array_at(const wear_json_value *array, size_t index, wear_json_va
 /// `nested`, also when any object inside it (at any depth) has.
 bool wear_json_object_has_duplicate_keys(const wear_json_value *object, bool nested);
 
+/// wear_json_object_has_duplicate_keys for a root object parsed by `parser`,
+/// faster in the common case: the parser remembers the names, in order, of
+/// the last 4 distinct roots it found free of duplicates ("shapes"), and a
+/// root whose names are exactly one of them (same names, same order, no
+/// more) is free of duplicates without the check. Exact: any other root,
+/// and every root with `nested`, is checked in full.
+bool wear_json_root_has_duplicate_keys(wear_json_parser *parser, const wear_json_value *object, bool nested);
+
 /// Calls fn for each member of an object in document order; fn returns false to stop.
 typedef bool (*wear_json_member_fn)(void *context, const char *key, size_t key_len, const wear_json_value *value);
 void wear_json_object_foreach(const wear_json_value *object, wear_json_member_fn fn, void *context);
@@ -115,8 +123,12 @@ static inline size_t wear_json_name_hash(uint64_t head, size_t length) {
 /// member of each name in the table, and numbers[slot] with its value when
 /// it is a number (else NaN); names absent (or a non-object) leave
 /// WEAR_JSON_NULL and NaN. Stops early once every name is found.
+/// `generation` marks the slots this call has filled (in `reserved`): it must
+/// differ from every value the table's slots' `reserved` holds before the
+/// call (a counter incremented per call, with the slots' `reserved` zeroed
+/// when it wraps), so that the slots need no clearing before the call.
 void wear_json_object_fill(const wear_json_value *object, const wear_json_member_table *table, wear_json_value *out,
-                           double *numbers);
+                           double *numbers, uint32_t generation);
 
 /// The sum of the squares of an array's elements; false (and 0) when it is
 /// not an array, is empty, or has an element that is not a number.

@@ -20,7 +20,7 @@ public enum RecordLayer {
             }
             return .success(Record(line: line, json: nil, jsonError: nil))
         case .success(let root):
-            guard !root.hasDuplicateKeys(parsedFrom: line.bytes) else {
+            guard !parser.hasDuplicateKeys(root, parsedFrom: line.bytes) else {
                 return .failure(Fault(reason: .duplicateKey, detail: "an object member name appears twice"))
             }
             return .success(Record(line: line, json: root, jsonError: nil))

@@ -2,8 +2,9 @@
 /// fused with its expression into one closure per result kind, so a
 /// record costs one closure call per entry, and the calls inside run from
 /// the closure's own captures (no copy, no retain).
+@usableFromInline
 final class ExprEntryCode {
-    let condition: () -> Bool
+    @usableFromInline let condition: () -> Bool
     let number: () -> Double
 
     init(_ entry: ExprCompiledEntry) {
@@ -48,9 +49,10 @@ struct ExprCall {
 /// owns `entries` and outlives every call, and a reference read from an
 /// array or a buffer would otherwise be retained and released per call
 /// (1.4 retain/release pairs per condition, ~40 instructions, in callgrind).
+@usableFromInline
 final class ExprCode {
     private let entries: [ExprEntryCode]
-    private let references: UnsafeMutablePointer<Unmanaged<ExprEntryCode>>
+    @usableFromInline let references: UnsafeMutablePointer<Unmanaged<ExprEntryCode>>
 
     init(_ compiled: [ExprCompiledEntry]) {
         entries = compiled.map(ExprEntryCode.init)
@@ -60,7 +62,7 @@ final class ExprCode {
 
     deinit { references.deallocate() }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func condition(_ index: Int) -> Bool {
         references[index]._withUnsafeGuaranteedRef { $0.condition() }
     }

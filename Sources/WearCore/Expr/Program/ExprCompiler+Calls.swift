@@ -59,7 +59,8 @@ extension ExprCompiler {
         }
     }
 
-    /// `match(x, "re")`: RE2 search in the string x; false when x is not a string.
+    /// `match(x, "re")`: RE2 search in the string x; false when x is not a
+    /// string. For a field, through a `RegexMatchCache` of its own.
     private mutating func match(_ arguments: [Expr]) throws(ConfigError) -> BoolNode {
         guard case .string(let pattern) = arguments[1].kind else {
             throw error(at: arguments[1], "match takes its pattern as a string literal, found '\(arguments[1])'")
@@ -74,7 +75,9 @@ extension ExprCompiler {
         switch arguments[0].kind {
         case .field(let path):
             let (slots, slot) = (self.slots, try slot(of: path, at: arguments[0]))
-            return .closure { slots.stringBytes(slot).map { regex.matches($0) } ?? false }
+            // The field's values repeat (device ids): an exact memo of RE2's answers.
+            let cache = RegexMatchCache(regex, budget: storage.regexBudget)
+            return .closure { slots.stringBytes(slot).map { cache.matches($0) } ?? false }
         case .string(let text):
             let bytes = storage.literal(text)
             return .closure { regex.matches(bytes) }

@@ -10,6 +10,8 @@ final class ExprStorage {
     private var literals: [UnsafeMutableRawBufferPointer] = []
     /// Compiled patterns, kept alive for the closures that use them.
     var regexes: [LinearRegex] = []
+    /// What the program's `RegexMatchCache`s may hold together.
+    let regexBudget = RegexCacheBudget()
 
     init(cellCount: Int) {
         self.cellCount = cellCount

@@ -69,7 +69,7 @@ public final class ExprProgram {
     /// The closures of `compiled`, called without copying an array or a
     /// struct (a copy was 4.4 retain/release pairs per condition, ~80
     /// instructions, in callgrind).
-    private let code: ExprCode
+    @usableFromInline let code: ExprCode
     private let plan: [ExprFieldLayout.LoadStep]
     private let slots: JSONSlots
     private let storage: ExprStorage
@@ -151,6 +151,9 @@ public final class ExprProgram {
     /// Condition `index` for the loaded record. Runs every stateful call of
     /// the expression first, in source order, whatever the short-circuit of
     /// `and`/`or` later skips, then the expression.
+    /// Inlinable: one call per rule per record (wear-filter's loop), into
+    /// the entry's closure directly.
+    @inlinable
     public func condition(_ index: Int) -> Bool {
         precondition(index >= 0 && index < entries.count, "no entry \(index)")
         return code.condition(index)

@@ -41,6 +41,16 @@ public final class JSONParser {
         return .success(JSONValue(raw: root))
     }
 
+    /// `root.hasDuplicateKeys(parsedFrom: text)` for a root this parser
+    /// parsed from `text`, faster when roots repeat their names: the parser
+    /// remembers the member names (in order) of the last 4 distinct roots it
+    /// found free of duplicates, and a root with exactly one of those lists
+    /// of names needs no check. Exact: any other root is checked in full.
+    public func hasDuplicateKeys(_ root: JSONValue, parsedFrom text: UnsafeRawBufferPointer) -> Bool {
+        let nested = JSONValue.mayNest(text)
+        return withUnsafePointer(to: root.raw) { wear_json_root_has_duplicate_keys(handle, $0, nested) }
+    }
+
     /// Parses any bytes, copying them into a padded buffer first (off the hot path).
     public func parse<Bytes: Collection>(copying bytes: Bytes) -> Result<JSONValue, JSONSyntaxError> where Bytes.Element == UInt8 {
         let needed = bytes.count + Self.padding

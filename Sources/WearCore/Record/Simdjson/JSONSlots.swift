@@ -37,7 +37,19 @@ public final class JSONSlots {
     /// null. `numbers[slot]` gets each slot's `number(slot)`.
     @inline(__always)
     public func fill(from object: JSONValue, _ table: JSONMemberTable, numbers: UnsafeMutablePointer<Double>) {
-        withUnsafePointer(to: object.raw) { wear_json_object_fill($0, table.table, values, numbers) }
+        generation &+= 1
+        if generation == 0 { restartGenerations() }
+        withUnsafePointer(to: object.raw) { wear_json_object_fill($0, table.table, values, numbers, generation) }
+    }
+
+    /// What `wear_json_object_fill` marks the slots it fills with (in their
+    /// `reserved`): new per call, so the slots need no clearing first.
+    private var generation: UInt32 = 0
+
+    /// After 2^32 fills: every slot's mark back to 0, the next call's is 1.
+    private func restartGenerations() {
+        for index in 0..<max(count, 1) { values[index].reserved = 0 }
+        generation = 1
     }
 
     /// Sets slot `index` to element `element` of the array in slot `parent`

@@ -154,12 +154,19 @@ public struct JSONValue {
     /// own (every nested object has one; a `{` inside a string only costs the
     /// walk). Telemetry records have none, so they skip walking `acc`/`gyro`.
     public func hasDuplicateKeys(parsedFrom text: UnsafeRawBufferPointer) -> Bool {
-        var nested = true
-        if let base = text.baseAddress, let first = memchr(base, Int32(UInt8(ascii: "{")), text.count) {
-            let after = base.distance(to: first) + 1
-            nested = memchr(base + after, Int32(UInt8(ascii: "{")), text.count - after) != nil
-        }
+        let nested = Self.mayNest(text)
         return withUnsafePointer(to: raw) { wear_json_object_has_duplicate_keys($0, nested) }
+    }
+
+    /// False when `text` has no `{` after its first: its root object (if
+    /// that is what it holds) has no object inside it.
+    @inline(__always)
+    static func mayNest(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard let base = text.baseAddress, let first = memchr(base, Int32(UInt8(ascii: "{")), text.count) else {
+            return true
+        }
+        let after = base.distance(to: first) + 1
+        return memchr(base + after, Int32(UInt8(ascii: "{")), text.count - after) != nil
     }
 
     /// Calls `body` with each member name (UTF-8 bytes) and value, in document
