@@ -56,11 +56,10 @@ public struct ScoreShard: Stage {
 
     /// Installs restored devices, least recently seen first (the last is
     /// the most recent); beyond `maxDevices`, the least recent are evicted.
-    private mutating func restore(_ restored: [RestoredDevice]) {
+    private mutating func restore(_ restored: RestoredPart) {
         states.reserveCapacity(min(restored.count, devices.capacity))
-        for device in restored {
-            let row = device.key.withUnsafeBytes { self.row(for: $0) }
-            states[row] = device.state
+        restored.forEach(parameters: configuration.parameters) { key, state in
+            states[row(for: key)] = state
         }
     }
 

@@ -70,7 +70,7 @@ public struct ScoreStage: BatchStage {
     /// with `reset`); a state file that cannot be used is 78, a directory
     /// the state cannot be written to 74 — both before any record is read.
     private static func restore(_ options: ScoreStateOptions, configuration: ScoreConfiguration, sharding: ShardingOptions,
-                                logger: Logger) throws(StageFailure) -> [[RestoredDevice]] {
+                                logger: Logger) throws(StageFailure) -> [RestoredPart] {
         try DurableFile(path: options.path, mode: DurableFile.privateMode).checkWritable()
         if options.reset {
             logger.notice("--state-reset: starting without saved state; \(options.path) is replaced at the first save")
@@ -108,8 +108,9 @@ public struct ScoreStage: BatchStage {
         sharded.deadlinePassed(context: &context)
         guard let state, !context.isDraining else { return }
         do {
+            let start = ContinuousClock.now
             try sharded.checkpoint(context: &context)
-            try save()
+            try save(since: start)
         } catch {
             saveFailures += 1
             logger.error("saving state failed: \(error)")
@@ -119,10 +120,11 @@ public struct ScoreStage: BatchStage {
 
     /// Stops the workers (each hands over its devices) and saves the state.
     public mutating func persist() throws {
+        let start = ContinuousClock.now
         try sharded.persist()
         guard state != nil else { return }
         do {
-            try save()
+            try save(since: start)
         } catch {
             saveFailures += 1
             throw error
@@ -130,15 +132,16 @@ public struct ScoreStage: BatchStage {
     }
 
     /// Writes what every shard handed over as the state file (atomic, 0600).
-    private mutating func save() throws(StageFailure) {
+    private mutating func save(since start: ContinuousClock.Instant) throws(StageFailure) {
         guard let state else { return }
         guard let handed = state.exchange.takeSaves() else {
             throw StageFailure(status: .software, message: "a shard did not hand over its devices; \(state.options.path) is unchanged")
         }
-        let file = ScoreState.file(configuration: configuration, saves: handed)
-        try DurableFile(path: state.options.path, mode: DurableFile.privateMode).write(file.encoded())
+        let chunks = ScoreState.chunks(configuration: configuration, saves: handed)
+        try DurableFile(path: state.options.path, mode: DurableFile.privateMode).write(chunks: chunks)
         saves += 1
-        logger.debug("saved \(handed.reduce(0) { $0 + $1.devices }) devices to \(state.options.path)")
+        let milliseconds = (ContinuousClock.now - start) / .milliseconds(1)
+        logger.info("saved \(handed.reduce(0) { $0 + $1.devices }) devices to \(state.options.path) in \(Int(milliseconds)) ms")
     }
 
     public func metrics() -> [MetricFamily] {

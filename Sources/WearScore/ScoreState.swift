@@ -30,50 +30,78 @@ public enum ScoreState {
         return "key=\(score.key) features=\(features.joined(separator: ","))"
     }
 
-    /// The devices of a state file, checked, each in the shard `shard(key)`
-    /// picks among `shards`.
+    /// The devices of a state file, all checked here (a bad one is an
+    /// error before any thread starts), each listed for the shard
+    /// `shard(key)` picks among `shards`. The shards decode their own from
+    /// the file's bytes (on their threads: first touch), so restoring holds
+    /// the file and the states, not a third copy.
     static func restore(_ file: StateFile, configuration: ScoreConfiguration, shards: Int,
-                        shard: (UnsafeRawBufferPointer) -> Int) throws(StateFileError) -> [[RestoredDevice]] {
+                        shard: (UnsafeRawBufferPointer) -> Int) throws(StateFileError) -> [RestoredPart] {
         try file.expect(stage: stage, version: version, configuration: Self.configuration(of: configuration))
-        var reader = StateReader(file.body[...])
+        var reader = StateReader(file.body)
         let lanes = try reader.u32()
         guard lanes == configuration.features.count else {
             throw .body("\(lanes) lanes for \(configuration.features.count) features")
         }
         let count = try reader.u64()
         guard count <= UInt64(reader.remaining / (4 + stateBytes)) else { throw .truncated }
-        var partitions = Array(repeating: [RestoredDevice](), count: shards)
-        var fresh = DeviceState(configuration.parameters)
+        var offsets = Array(repeating: [Int](), count: shards)
+        for index in 0..<shards { offsets[index].reserveCapacity(Int(count) / shards + 64) }
+        var scratch = DeviceState(configuration.parameters)
         for index in 0..<Int(count) {
-            let key = Array(try reader.bytes(Int(try reader.u32())))
+            let start = reader.offset
+            let key = try reader.bytes(Int(try reader.u32()))
             var decoder = DeviceStateDecoder(reader: reader)
-            try fresh.code(&decoder)
+            try scratch.code(&decoder)
             reader = decoder.reader
-            if let problem = fresh.implausibility {
+            if let problem = scratch.implausibility {
                 throw .body("device \(index + 1) of \(count): \(problem)")
             }
-            let target = key.withUnsafeBytes { shard($0) }
-            partitions[target].append(RestoredDevice(key: key, state: fresh))
+            offsets[key.withUnsafeBytes { shard($0) }].append(start)
         }
         guard reader.isAtEnd else { throw .body("\(reader.remaining) bytes after the last device") }
-        return partitions
+        return offsets.map { RestoredPart(body: file.body, offsets: $0) }
     }
 
-    /// The file for the shards' saved devices.
-    static func file(configuration: ScoreConfiguration, saves: [ShardSave]) -> StateFile {
-        let total = saves.reduce(0) { $0 + $1.devices }
-        var writer = StateWriter(reservingCapacity: 12 + saves.reduce(0) { $0 + $1.bytes.count })
-        writer.u32(UInt32(configuration.features.count))
-        writer.u64(UInt64(total))
-        for save in saves { writer.bytes(save.bytes) }
-        return StateFile(stage: stage, version: version, configuration: Self.configuration(of: configuration), body: writer.output)
+    /// The file for the shards' saved devices, as chunks to write in turn
+    /// (the shards' bytes are not joined first: a save holds the state and
+    /// one encoded copy of it, not three).
+    static func chunks(configuration: ScoreConfiguration, saves: [ShardSave]) -> [[UInt8]] {
+        var head = StateWriter()
+        head.u32(UInt32(configuration.features.count))
+        head.u64(UInt64(saves.reduce(0) { $0 + $1.devices }))
+        return StateFile.chunks(stage: stage, version: version, configuration: Self.configuration(of: configuration),
+                                body: [head.output] + saves.map(\.bytes))
+    }
+
+    /// The same as one `StateFile` (tests).
+    static func file(configuration: ScoreConfiguration, saves: [ShardSave]) throws(StateFileError) -> StateFile {
+        try StateFile(decoding: chunks(configuration: configuration, saves: saves).flatMap { $0 })
     }
 }
 
-/// One device read from a state file, for the shard that owns it now.
-struct RestoredDevice: Sendable {
-    let key: [UInt8]
-    let state: DeviceState
+/// One shard's devices in a state file that `ScoreState.restore` checked:
+/// where each starts in the file's body (shared, not copied), in file order.
+struct RestoredPart: Sendable {
+    let body: ArraySlice<UInt8>
+    let offsets: [Int]
+
+    static let empty = RestoredPart(body: [], offsets: [])
+
+    var count: Int { offsets.count }
+
+    /// Calls `body` with each device's key and state, in file order.
+    func forEach(parameters: DetectorParameters, _ visit: (UnsafeRawBufferPointer, DeviceState) -> Void) {
+        var state = DeviceState(parameters)
+        for offset in offsets {
+            // Checked by `restore`: these reads cannot fail.
+            var reader = StateReader(body[offset...])
+            guard let length = try? reader.u32(), let key = try? reader.bytes(Int(length)) else { continue }
+            var decoder = DeviceStateDecoder(reader: reader)
+            guard (try? state.code(&decoder)) != nil else { continue }
+            key.withUnsafeBytes { visit($0, state) }
+        }
+    }
 }
 
 /// One shard's devices, encoded (keys and states, least recently seen first).
@@ -86,18 +114,18 @@ struct ShardSave: Sendable {
 /// threads): restored devices in at start, saved devices out at each
 /// checkpoint and at exit. Locked only then, never per record.
 final class ScoreStateExchange: Sendable {
-    private let restored: Mutex<[[RestoredDevice]]>
+    private let restored: Mutex<[RestoredPart]>
     private let saves: Mutex<[ShardSave?]>
 
-    init(restored: [[RestoredDevice]], shards: Int) {
-        self.restored = Mutex(restored.isEmpty ? Array(repeating: [], count: shards) : restored)
+    init(restored: [RestoredPart], shards: Int) {
+        self.restored = Mutex(restored.isEmpty ? Array(repeating: .empty, count: shards) : restored)
         self.saves = Mutex(Array(repeating: nil, count: shards))
     }
 
     /// Shard `shard`'s restored devices, once (the memory goes with them).
-    func takeRestored(shard: Int) -> [RestoredDevice] {
+    func takeRestored(shard: Int) -> RestoredPart {
         restored.withLock { all in
-            defer { all[shard] = [] }
+            defer { all[shard] = .empty }
             return all[shard]
         }
     }
@@ -127,11 +155,22 @@ protocol DeviceStateCoder {
 struct DeviceStateEncoder: DeviceStateCoder {
     var writer: StateWriter
 
+    // On a little-endian machine a vector's memory is its lanes in file
+    // order: one append of 32 bytes instead of 8 (saving 1M devices took
+    // 5.4 s lane by lane, 3.3 s so, most of the rest writing and fsyncing).
     mutating func lanes(_ value: inout Lanes) {
+        #if _endian(little)
+        withUnsafeBytes(of: value) { writer.bytes($0) }
+        #else
         for lane in 0..<Lanes.scalarCount { writer.f32(value[lane]) }
+        #endif
     }
     mutating func counts(_ value: inout SIMD8<UInt16>) {
+        #if _endian(little)
+        withUnsafeBytes(of: value) { writer.bytes($0) }
+        #else
         for lane in 0..<8 { writer.u16(value[lane]) }
+        #endif
     }
     mutating func u32(_ value: inout UInt32) { writer.u32(value) }
     mutating func i64(_ value: inout Int64) { writer.i64(value) }
@@ -141,10 +180,18 @@ struct DeviceStateDecoder: DeviceStateCoder {
     var reader: StateReader
 
     mutating func lanes(_ value: inout Lanes) throws(StateFileError) {
+        #if _endian(little)
+        value = try reader.bytes(32).withUnsafeBytes { $0.loadUnaligned(as: Lanes.self) }
+        #else
         for lane in 0..<Lanes.scalarCount { value[lane] = try reader.f32() }
+        #endif
     }
     mutating func counts(_ value: inout SIMD8<UInt16>) throws(StateFileError) {
+        #if _endian(little)
+        value = try reader.bytes(16).withUnsafeBytes { $0.loadUnaligned(as: SIMD8<UInt16>.self) }
+        #else
         for lane in 0..<8 { value[lane] = try reader.u16() }
+        #endif
     }
     mutating func u32(_ value: inout UInt32) throws(StateFileError) { value = try reader.u32() }
     mutating func i64(_ value: inout Int64) throws(StateFileError) { value = try reader.i64() }

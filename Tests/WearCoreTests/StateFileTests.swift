@@ -87,3 +87,33 @@ import Testing
         try DurableFile(path: "/tmp/wear-state-test-absent.state", mode: 0o600).checkWritable()
     }
 }
+
+/// The streaming hash the state file's checksum uses equals the one-shot
+/// hash for every way of cutting the bytes into pieces.
+@Suite struct ShardHashStreamTests {
+    @Test func piecesHashLikeTheWhole() {
+        let bytes = (0..<67).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let hash = ShardHash(seed: 42)
+        for length in [0, 1, 7, 8, 9, 16, 67] {
+            let whole = Array(bytes.prefix(length))
+            let expected = whole.withUnsafeBytes { hash.hash($0) }
+            for cut in 0...length {
+                for second in cut...length {
+                    var stream = ShardHash.Stream(hash, totalCount: length)
+                    for piece in [whole[..<cut], whole[cut..<second], whole[second...]] {
+                        Array(piece).withUnsafeBytes { stream.update($0) }
+                    }
+                    #expect(stream.finish() == expected, "length \(length), cuts \(cut), \(second)")
+                }
+            }
+        }
+    }
+
+    @Test func chunksAreTheEncodedFile() throws {
+        let body: [[UInt8]] = [[1, 2, 3], [], Array(repeating: 9, count: 21)]
+        let chunks = StateFile.chunks(stage: "s", version: 2, configuration: "c", body: body)
+        let file = try StateFile(decoding: chunks.flatMap { $0 })
+        #expect(file.body == ArraySlice(body.flatMap { $0 }))
+        #expect(file.encoded() == chunks.flatMap { $0 })
+    }
+}

@@ -23,7 +23,7 @@ import WearTesting
         return state
     }
 
-    static func encode(_ devices: [(String, DeviceState)]) -> StateFile {
+    static func encode(_ devices: [(String, DeviceState)]) throws -> StateFile {
         var encoder = DeviceStateEncoder(writer: StateWriter())
         for (key, state) in devices {
             var state = state
@@ -31,7 +31,7 @@ import WearTesting
             encoder.writer.bytes(Array(key.utf8))
             try? state.code(&encoder)
         }
-        return ScoreState.file(configuration: configuration, saves: [ShardSave(devices: devices.count, bytes: encoder.writer.output)])
+        return try ScoreState.file(configuration: configuration, saves: [ShardSave(devices: devices.count, bytes: encoder.writer.output)])
     }
 
     static func fields(_ state: DeviceState) -> [Float] {
@@ -39,6 +39,13 @@ import WearTesting
                      state.run, state.levelRate, state.levelExcess, state.changeRate, state.changeExcess]
         return lanes.flatMap { v in (0..<8).map { v[$0] } } + (0..<8).map { Float(state.values[$0]) + Float(state.changes[$0]) }
             + [Float(state.records), Float(state.time)]
+    }
+
+    /// A restored part's devices, decoded as its shard does.
+    static func devices(_ part: RestoredPart) -> [(key: String, state: DeviceState)] {
+        var devices: [(key: String, state: DeviceState)] = []
+        part.forEach(parameters: configuration.parameters) { key, state in devices.append((String(decoding: key, as: UTF8.self), state)) }
+        return devices
     }
 
     @Test func everyFieldSurvivesAndDevicesGoToTheirShardInRecencyOrder() throws {
@@ -51,9 +58,9 @@ import WearTesting
         var seen: [String: Int] = [:]
         for (shard, part) in parts.enumerated() {
             var previous = -1
-            for device in part {
-                let key = String(decoding: device.key, as: UTF8.self)
-                #expect(device.key.withUnsafeBytes { sharding.shard(forKey: $0) } == shard)
+            for device in Self.devices(part) {
+                let key = device.key
+                #expect(key.withCString { sharding.shard(forKey: UnsafeRawBufferPointer(start: $0, count: strlen($0))) } == shard)
                 let index = try #require(keys.firstIndex(of: key))
                 #expect(index > previous, "file order (least recent first) kept within a shard")
                 previous = index
@@ -79,9 +86,9 @@ import WearTesting
         #expect(try harness.serve { _ in access(path, F_OK) == 0 })
         let file = try #require(try StateFile.read(path))
         let parts = try ScoreState.restore(file, configuration: Self.configuration, shards: 1) { _ in 0 }
-        let order = parts[0].map { String(decoding: $0.key, as: UTF8.self) }
+        let order = Self.devices(parts[0]).map(\.key)
         #expect(Set(order) == ["a", "b", "c", "d"])
-        let records = Dictionary(uniqueKeysWithValues: parts[0].map { (String(decoding: $0.key, as: UTF8.self), $0.state.records) })
+        let records = Dictionary(uniqueKeysWithValues: Self.devices(parts[0]).map { ($0.key, $0.state.records) })
         #expect(records == ["a": 2, "b": 1, "c": 1, "d": 1])
         for shard in 0..<2 {
             // Within one saved shard the devices are least recently seen first.
@@ -97,19 +104,19 @@ import WearTesting
         var state = Self.learned([1, 2, 3])
         state.variance[0] = -1
         #expect(throws: StateFileError.body("device 1 of 1: a variance is negative or not finite")) {
-            try ScoreState.restore(Self.encode([("x", state)]), configuration: Self.configuration, shards: 1) { _ in 0 }
+            try ScoreState.restore(try Self.encode([("x", state)]), configuration: Self.configuration, shards: 1) { _ in 0 }
         }
         state = Self.learned([1, 2, 3])
         state.repeatRate[2] = 2
         #expect(throws: StateFileError.body("device 1 of 1: a rate is outside [0, 1]")) {
-            try ScoreState.restore(Self.encode([("x", state)]), configuration: Self.configuration, shards: 1) { _ in 0 }
+            try ScoreState.restore(try Self.encode([("x", state)]), configuration: Self.configuration, shards: 1) { _ in 0 }
         }
-        var file = Self.encode([("x", Self.learned([1]))])
+        var file = try Self.encode([("x", Self.learned([1]))])
         file.body += [0]
         #expect(throws: StateFileError.body("1 bytes after the last device")) {
             try ScoreState.restore(file, configuration: Self.configuration, shards: 1) { _ in 0 }
         }
-        file = Self.encode([("x", Self.learned([1]))])
+        file = try Self.encode([("x", Self.learned([1]))])
         file.body.removeLast()
         #expect(throws: StateFileError.truncated) {
             try ScoreState.restore(file, configuration: Self.configuration, shards: 1) { _ in 0 }
@@ -117,7 +124,7 @@ import WearTesting
         let two = try ScoreConfiguration(features: [Feature(name: "v", source: .expression("v")), Feature(name: "dt", source: .interArrival)])
         #expect(ScoreState.configuration(of: two) == "key=dev features=v,dt")
         #expect(throws: StateFileError.self) {
-            try ScoreState.restore(Self.encode([]), configuration: two, shards: 1) { _ in 0 }
+            try ScoreState.restore(try Self.encode([]), configuration: two, shards: 1) { _ in 0 }
         }
     }
 }

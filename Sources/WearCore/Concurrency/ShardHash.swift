@@ -60,8 +60,61 @@ public struct ShardHash: Sendable, Equatable {
         Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(truncatingIfNeeded: shards)).high)
     }
 
+    /// `hash` of bytes that arrive in pieces (a state file written part by
+    /// part): `update` each piece in order, then `finish`; equal to `hash`
+    /// of the pieces joined. `totalCount` is the joined length, known first.
+    public struct Stream {
+        private let hash: ShardHash
+        private var state: UInt64
+        /// Bytes of the word being assembled across pieces (little-endian), and how many.
+        private var word: UInt64 = 0
+        private var filled: UInt64 = 0
+        private var remaining: Int
+
+        public init(_ hash: ShardHash, totalCount: Int) {
+            self.hash = hash
+            state = hash.seed ^ (UInt64(truncatingIfNeeded: totalCount) &* 0x94D0_49BB_1331_11EB)
+            remaining = totalCount
+        }
+
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            precondition(bytes.count <= remaining, "ShardHash.Stream: more bytes than totalCount")
+            remaining -= bytes.count
+            var offset = 0
+            while filled > 0, offset < bytes.count {
+                word |= UInt64(bytes[offset]) << (8 * filled)
+                filled += 1
+                offset += 1
+                if filled == 8 { absorb() }
+            }
+            while offset + 8 <= bytes.count {
+                state = ShardHash.fold(state ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                                       hash.multiplier)
+                offset += 8
+            }
+            while offset < bytes.count {
+                word |= UInt64(bytes[offset]) << (8 * filled)
+                filled += 1
+                offset += 1
+            }
+        }
+
+        private mutating func absorb() {
+            state = ShardHash.fold(state ^ word, hash.multiplier)
+            (word, filled) = (0, 0)
+        }
+
+        /// The hash; every byte of `totalCount` must have been given.
+        public func finish() -> UInt64 {
+            precondition(remaining == 0, "ShardHash.Stream: \(remaining) bytes short of totalCount")
+            var state = self.state
+            if filled > 0 { state = ShardHash.fold(state ^ word ^ 0xFF51_AFD7_ED55_8CCD, hash.multiplier) }
+            return ShardHash.fold(state ^ (state >> 32), 0xC4CE_B9FE_1A85_EC53)
+        }
+    }
+
     @inline(__always)
-    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    fileprivate static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let product = a.multipliedFullWidth(by: b)
         return product.high ^ product.low
     }

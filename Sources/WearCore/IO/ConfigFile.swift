@@ -20,6 +20,8 @@ public enum ConfigFile {
         }
         let tooLarge = StageFailure(status: .config, message: "\(what) \(path) is larger than \(ByteSize(bytes: maxBytes))")
         var bytes: [UInt8] = []
+        // A regular file's size is known: one allocation, not a doubling (state files are hundreds of MB).
+        if info.st_mode & S_IFMT == S_IFREG { bytes.reserveCapacity(min(Int(info.st_size), maxBytes) + 1) }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

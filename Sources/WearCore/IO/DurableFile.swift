@@ -33,9 +33,28 @@ public struct DurableFile: Sendable {
 
     /// Writes `bytes` as the file's whole content.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(StageFailure) {
+        try replace { fd in WriteAll.write(bytes, to: fd).error }
+    }
+
+    /// Writes `chunks`, one after another, as the file's whole content
+    /// (large content built in parts is never joined in memory first).
+    public func write(chunks: [[UInt8]]) throws(StageFailure) {
+        try replace { fd in
+            for chunk in chunks {
+                let failure = chunk.withUnsafeBytes { WriteAll.write($0, to: fd).error }
+                if failure != 0 { return failure }
+            }
+            return 0
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(StageFailure) { try write(chunks: [bytes]) }
+
+    /// The temporary file, `fill` writing it (returning 0 or an errno), fsync, rename, directory fsync.
+    private func replace(_ fill: (Int32) -> Int32) throws(StageFailure) {
         if !overwrite, access(path, F_OK) == 0 { throw refusal() }
         let (fd, temporary) = try createTemporary()
-        var failure = WriteAll.write(bytes, to: fd).error
+        var failure = fill(fd)
         if failure == 0, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == 0 { failure = errno }
         if failure == 0 { failure = publish(temporary) }
@@ -46,14 +65,6 @@ public struct DurableFile: Sendable {
         }
         let synced = syncDirectory()
         guard synced == 0 else { throw Self.failure(path, synced) }
-    }
-
-    public func write(_ bytes: [UInt8]) throws(StageFailure) {
-        let result = bytes.withUnsafeBytes { raw -> StageFailure? in
-            do throws(StageFailure) { try write(raw) } catch { return error }
-            return nil
-        }
-        if let result { throw result }
     }
 
     /// Fails now, saying why, where a later `write` would fail for want of

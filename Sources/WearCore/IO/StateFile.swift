@@ -31,9 +31,14 @@ public struct StateFile: Sendable, Equatable {
     public var stage: String
     public var version: UInt32
     public var configuration: String
-    public var body: [UInt8]
+    /// The stage's bytes (a slice of the file read: no copy).
+    public var body: ArraySlice<UInt8>
 
     public init(stage: String, version: UInt32, configuration: String, body: [UInt8]) {
+        self.init(stage: stage, version: version, configuration: configuration, body: body[...])
+    }
+
+    public init(stage: String, version: UInt32, configuration: String, body: ArraySlice<UInt8>) {
         self.stage = stage
         self.version = version
         self.configuration = configuration
@@ -42,17 +47,27 @@ public struct StateFile: Sendable, Equatable {
 
     /// The file's bytes.
     public func encoded() -> [UInt8] {
-        var writer = StateWriter()
-        writer.bytes(Self.magic)
-        writer.u32(Self.containerVersion)
-        writer.string16(stage)
-        writer.u32(version)
-        writer.string32(configuration)
-        writer.u64(UInt64(body.count))
-        writer.bytes(body)
-        let checksum = writer.output.withUnsafeBytes { ShardHash(seed: Self.checksumSeed).hash($0) }
-        writer.u64(checksum)
-        return writer.output
+        Self.chunks(stage: stage, version: version, configuration: configuration, body: [Array(body)]).flatMap { $0 }
+    }
+
+    /// The file whose body is `body` joined, as chunks to write one after
+    /// another (`DurableFile.write(chunks:)`): the header, the body's own
+    /// chunks (not copied), the checksum.
+    public static func chunks(stage: String, version: UInt32, configuration: String, body: [[UInt8]]) -> [[UInt8]] {
+        var header = StateWriter()
+        header.bytes(magic)
+        header.u32(containerVersion)
+        header.string16(stage)
+        header.u32(version)
+        header.string32(configuration)
+        let bodyCount = body.reduce(0) { $0 + $1.count }
+        header.u64(UInt64(bodyCount))
+        var checksum = ShardHash.Stream(ShardHash(seed: checksumSeed), totalCount: header.output.count + bodyCount)
+        header.output.withUnsafeBytes { checksum.update($0) }
+        for chunk in body { chunk.withUnsafeBytes { checksum.update($0) } }
+        var trailer = StateWriter()
+        trailer.u64(checksum.finish())
+        return [header.output] + body + [trailer.output]
     }
 
     /// Parses a file's bytes, checking the magic, the container version and
@@ -80,7 +95,7 @@ public struct StateFile: Sendable, Equatable {
         configuration = try reader.string32()
         let length = try reader.u64()
         guard length == UInt64(checked - reader.offset) else { throw .truncated }
-        body = Array(try reader.bytes(Int(length)))
+        body = try reader.bytes(Int(length))
     }
 
     /// Refuses a file of another stage, body version or configuration.
@@ -210,9 +225,8 @@ public struct StateReader {
     private mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) throws(StateFileError) -> T {
         let size = MemoryLayout<T>.size
         guard size <= remaining else { throw .truncated }
-        var value = T.zero
-        for index in 0..<size { value |= T(bytes[offset + index]) << (8 * index) }
-        offset += size
-        return value
+        let start = offset - bytes.startIndex
+        defer { offset += size }
+        return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) })
     }
 }
