@@ -66,6 +66,19 @@ import WearTesting
         #expect(live.stdout + b.stdout == whole.stdout)
     }
 
+    @Test func aClosedStdoutStillSavesTheState() throws {
+        let scratch = try TemporaryDirectory()
+        let state = scratch.file("score.state").path
+        let binary = try Binaries.url(of: "wear-score").path
+        // head takes one line and leaves: wear-score's next writes fail (EPIPE).
+        let result = try ProcessRun.shell("'\(binary)' --workers 2 --state '\(state)' < '\(Self.input.path)' | head -n 1 > /dev/null; echo $?")
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(FileManager.default.fileExists(atPath: state), "saved though the reader went away: \(result.stderrText)")
+        let restored = try Self.score(["--state", state], input: Data())
+        #expect(restored.status == 0)
+        #expect(restored.stderrText.contains("restored"), "\(restored.stderrText)")
+    }
+
     @Test func theIntervalSavesWhileTheInputStaysOpen() throws {
         let scratch = try TemporaryDirectory()
         let state = scratch.file("score.state").path
