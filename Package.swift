@@ -96,7 +96,14 @@ let package = Package(
         .target(name: "WearScore", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
         // Owns the receipt contract and the pseudonym function (wear eval imports them).
-        .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "WearAlert",
+            dependencies: [
+                "WearCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
         .target(
             name: "WearTools",
