@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Tests only: WearAlertTests reads twitter-text's YAML conformance cases.
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // wear-alert's X sink (HTTP/1.1 over TLS); its tests' fake X API serves with NIOHTTP1.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C and C++ shims (only one Swift folder imports each)
@@ -101,6 +104,10 @@ let package = Package(
             dependencies: [
                 "WearCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -140,7 +147,12 @@ let package = Package(
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(
             name: "WearAlertTests",
-            dependencies: ["WearAlert", "WearTesting", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "WearAlert", "WearTesting", .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
