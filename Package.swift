@@ -87,6 +87,16 @@ let package = Package(
             name: "WearTesting",
             dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // Test support that serves HTTP (the fake X API), apart so WearTesting stays free of NIO.
+        .target(
+            name: "WearTestingHTTP",
+            dependencies: [
+                "WearCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
 
         // MARK: stage domain modules and their thin commands
         .target(
@@ -131,6 +141,13 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/Probes/wear-runtime-probe"
         ),
+        // The outbox and X delivery in a real process, for StageTests' kill -9,
+        // restart and lock tests; never installed.
+        .executableTarget(
+            name: "wear-outbox-probe",
+            dependencies: ["WearAlert", "WearCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Probes/wear-outbox-probe"
+        ),
 
         // MARK: fuzzing support (in no product: shared by the libFuzzer target and its corpus test)
         .target(name: "WearDecryptFuzzing", dependencies: ["WearDecrypt", "WearJOSE", "WearCore"], path: "fuzz/WearDecryptFuzzing"),
@@ -148,15 +165,12 @@ let package = Package(
         .testTarget(
             name: "WearAlertTests",
             dependencies: [
-                "WearAlert", "WearTesting", .product(name: "Yams", package: "Yams"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "WearAlert", "WearTesting", "WearTestingHTTP", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
-        .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
+        .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP"]),
     ],
     cxxLanguageStandard: .cxx17
 )

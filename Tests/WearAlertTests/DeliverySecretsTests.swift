@@ -3,6 +3,7 @@ import Testing
 import WearAlert
 import WearCore
 import WearTesting
+import WearTestingHTTP
 
 /// Secrets never leave the Authorization header: a delivery through every
 /// kind of answer, with distinctive credential values, and then every log

@@ -5,6 +5,7 @@ import Synchronization
 import WearAlert
 import WearCore
 import WearTesting
+import WearTestingHTTP
 
 /// A delivery clock in virtual time. Automatic (the default): a wait with
 /// a deadline moves the time to it at once. Manual: such a wait blocks

@@ -4,6 +4,7 @@ import Testing
 import WearAlert
 import WearCore
 import WearTesting
+import WearTestingHTTP
 
 /// Delivery against a fake X API on loopback (real HTTP, real sockets):
 /// signatures, order, restarts, every answer of the retry table, drains.

@@ -4,12 +4,12 @@ import NIOPosix
 import Synchronization
 import WearCore
 
-/// A fake X API on 127.0.0.1 with an ephemeral port: real HTTP/1.1 over a
+/// Test support (never in a product): a fake X API on 127.0.0.1 with an ephemeral port: real HTTP/1.1 over a
 /// real socket (SwiftNIO), each request answered by the next scripted
 /// `Reply` (201 with a fresh id when the script is empty), every request
 /// recorded (method, path, headers, body) for the test to check.
-final class FakeXServer: Sendable {
-    enum Reply: Sendable, Equatable {
+public final class FakeXServer: Sendable {
+    public enum Reply: Sendable, Equatable {
         /// 201 `{"data":{"id":...,"text":...}}`; nil: the next serial id.
         case created(id: String? = nil)
         /// 429 with `x-rate-limit-reset` (epoch seconds) when given.
@@ -18,6 +18,9 @@ final class FakeXServer: Sendable {
         case unavailable
         /// Never answers (the client's timeout must end it).
         case hang
+        /// Takes the post (as `created`: counted in `accepted`) but never
+        /// answers: a process killed mid-request, or an answer lost.
+        case acceptAndHang
         /// Closes the connection without answering.
         case drop
         /// 403 with X's duplicate-content detail.
@@ -30,19 +33,19 @@ final class FakeXServer: Sendable {
         case status(Int, body: String)
     }
 
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
-        var reply: Reply
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+        public var reply: Reply
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
         /// The `text` member of the JSON body.
-        var text: String? { (try? JSONDocument.parse(body, source: "request"))?["text"]?.stringValue }
+        public var text: String? { (try? JSONDocument.parse(body, source: "request"))?["text"]?.stringValue }
     }
 
     /// The script and the record, shared with the connections' handlers.
@@ -52,18 +55,31 @@ final class FakeXServer: Sendable {
             var requests: [Request] = []
             var serial = 1_000
             var hung: [any Channel] = []
+            var accepted: [String] = []
         }
 
         private let state = Mutex(State())
+        let acceptsEachTextOnce: Bool
+
+        init(acceptsEachTextOnce: Bool) { self.acceptsEachTextOnce = acceptsEachTextOnce }
 
         /// Records a request and picks its reply.
         func answer(method: String, uri: String, headers: [(name: String, value: String)], body: [UInt8]) -> (Reply, String) {
             state.withLock { state in
-                let reply = state.script.isEmpty ? .created() : state.script.removeFirst()
+                var reply = state.script.isEmpty ? .created() : state.script.removeFirst()
+                let text = (try? JSONDocument.parse(body, source: "request"))?["text"]?.stringValue ?? ""
                 var id = ""
-                if case .created(let given) = reply {
-                    state.serial += 1
-                    id = given ?? String(state.serial)
+                switch reply {
+                case .created, .acceptAndHang:
+                    if acceptsEachTextOnce, state.accepted.contains(text) {
+                        reply = .duplicate
+                    } else {
+                        state.accepted.append(text)
+                        state.serial += 1
+                        if case .created(let given?) = reply { id = given } else { id = String(state.serial) }
+                    }
+                default:
+                    break
                 }
                 state.requests.append(Request(method: method, uri: uri, headers: headers, body: body, reply: reply))
                 return (reply, id)
@@ -73,18 +89,21 @@ final class FakeXServer: Sendable {
         func keep(_ channel: any Channel) { state.withLock { $0.hung.append(channel) } }
         func script(_ replies: [Reply]) { state.withLock { $0.script.append(contentsOf: replies) } }
         var requests: [Request] { state.withLock { $0.requests } }
+        var accepted: [String] { state.withLock { $0.accepted } }
         var hung: [any Channel] { state.withLock { $0.hung } }
     }
 
     private let group: MultiThreadedEventLoopGroup
     private let listener: any Channel
     private let core: Core
-    let port: Int
+    public let port: Int
 
-    /// Listens on 127.0.0.1, port chosen by the kernel.
-    init() throws {
+    /// Listens on 127.0.0.1, port chosen by the kernel. `acceptsEachTextOnce`:
+    /// as X, a text already accepted gets the 403 duplicate-content answer
+    /// instead of a `created` (so a test sees whether anything was posted twice).
+    public init(acceptsEachTextOnce: Bool = false) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let core = Core()
+        let core = Core(acceptsEachTextOnce: acceptsEachTextOnce)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -104,18 +123,21 @@ final class FakeXServer: Sendable {
         port = listener.localAddress?.port ?? 0
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Replies for the next requests, in order (appended to what is left).
-    func script(_ replies: Reply...) { core.script(replies) }
+    public func script(_ replies: Reply...) { core.script(replies) }
 
     /// Every request so far, in arrival order.
-    var requests: [Request] { core.requests }
+    public var requests: [Request] { core.requests }
+
+    /// The texts taken as new posts (created or accept-and-hang), in order.
+    public var accepted: [String] { core.accepted }
 
     /// The texts posted so far, in order.
-    var texts: [String] { requests.compactMap(\.text) }
+    public var texts: [String] { requests.compactMap(\.text) }
 
-    func shutdown() {
+    public func shutdown() {
         for channel in core.hung { channel.close(promise: nil) }
         try? listener.close().wait()
         try? group.syncShutdownGracefully()
@@ -163,7 +185,7 @@ private final class FakeXHandler: ChannelInboundHandler {
         let status: Int
         let body: String
         switch reply {
-        case .hang:
+        case .hang, .acceptAndHang:
             core.keep(context.channel)
             return
         case .drop:
