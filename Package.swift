@@ -114,14 +114,22 @@ let package = Package(
             dependencies: [
                 "WearCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // wear-alert's HTTP client for X, apart so that what imports WearAlert for
+        // the receipt contract (wear eval) does not link SwiftNIO and TLS.
+        .target(
+            name: "WearAlertX",
+            dependencies: [
+                "WearAlert", "WearCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
+        .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearAlertX", "WearCLI"]),
         .target(
             name: "WearTools",
             dependencies: ["WearCore", "WearJOSE", "WearAlert", .product(name: "Crypto", package: "swift-crypto")]
@@ -145,7 +153,7 @@ let package = Package(
         // restart and lock tests; never installed.
         .executableTarget(
             name: "wear-outbox-probe",
-            dependencies: ["WearAlert", "WearCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["WearAlert", "WearAlertX", "WearCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Probes/wear-outbox-probe"
         ),
 
@@ -165,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "WearAlertTests",
             dependencies: [
-                "WearAlert", "WearTesting", "WearTestingHTTP", .product(name: "Yams", package: "Yams"),
+                "WearAlert", "WearAlertX", "WearTesting", "WearTestingHTTP", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WearAlert
+import WearAlertX
 import WearCore
 import WearTesting
 import WearTestingHTTP

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import Synchronization
 import WearAlert
+import WearAlertX
 import WearCore
 import WearTesting
 import WearTestingHTTP

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import WearAlert
+import WearAlertX
 import WearCore
 import WearTesting
 import WearTestingHTTP

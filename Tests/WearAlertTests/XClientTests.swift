@@ -1,6 +1,7 @@
 import Testing
 import WearCore
-@testable import WearAlert
+import WearAlert
+@testable import WearAlertX
 
 /// The API base: https anywhere, plain http on loopback only, nothing that
 /// could carry the Authorization header elsewhere.

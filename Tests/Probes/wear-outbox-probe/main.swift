@@ -13,6 +13,7 @@ import Glibc
 import Logging
 import Synchronization
 import WearAlert
+import WearAlertX
 import WearCore
 
 let logger = Logger(label: "wear-outbox-probe") { StderrLogHandler(program: $0, level: .info) }

@@ -3,15 +3,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import WearAlert
 import WearCore
-
-/// Sends one post and says what came of it; `Delivery` calls it on its own
-/// thread, one post at a time. `cancel()` (any thread) ends the post in
-/// flight, which then comes to `.transient`.
-public protocol XPosting: Sendable {
-    func post(_ text: String, timeout: Duration) -> XPostOutcome
-    func cancel()
-}
 
 /// The X sink: `POST <api base>/2/tweets` with `{"text": ...}`
 /// (Content-Type application/json) through AsyncHTTPClient, signed with
