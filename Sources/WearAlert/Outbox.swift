@@ -11,8 +11,8 @@ import WearCore
 /// `open` creates the directory (0700) when missing, takes an exclusive
 /// lock on `DIR/.lock` (a second process on the same outbox is refused,
 /// status 74), and loads what is pending in file-name order, which is
-/// creation order; later posts get later sequence numbers, so what was
-/// pending at start goes first. A file that looks like an entry but does
+/// creation order; later posts get higher sequence numbers (past every
+/// entry name seen), so what was pending at start goes first. A file that looks like an entry but does
 /// not parse is moved to `DIR/corrupt/` with an error logged, never deleted
 /// and never fatal.
 ///
@@ -43,17 +43,20 @@ public final class Outbox: Sendable {
         try OutboxDirectory.create(directory)
         let lock = try OutboxLock.acquire(directory: directory)
         var loaded: [OutboxEntry] = []
-        for name in try OutboxDirectory.names(in: directory) {
+        let names = try OutboxDirectory.names(in: directory)
+        for name in names {
             if let entry = load(name, in: directory, logger: logger) { loaded.append(entry) }
         }
-        return try Outbox(directory: directory, entries: loaded, lock: lock, logger: logger)
+        // Past every entry-like name seen, also those moved aside or left in
+        // place: a new name never meets an old file.
+        let highest = names.compactMap(OutboxEntry.sequence(ofName:)).max() ?? 0
+        return try Outbox(directory: directory, entries: loaded, next: highest + 1, lock: lock, logger: logger)
     }
 
-    private init(directory: String, entries: [OutboxEntry], lock: OutboxLock, logger: Logger) throws(StageFailure) {
+    private init(directory: String, entries: [OutboxEntry], next: UInt64, lock: OutboxLock, logger: Logger) throws(StageFailure) {
         self.directory = directory
         self.logger = logger
         changes = try EventFD()
-        let next = (entries.map(\.sequence).max() ?? 0) + 1
         state = Mutex(State(entries: entries, nextSequence: next, lock: lock))
     }
 

@@ -79,10 +79,12 @@ public struct OutboxEntry: Sendable, Equatable {
         return utf8[0..<20].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    /// The sequence number a file name starts with.
+    /// The sequence number a file name starts with; nil for a name that is
+    /// not an entry's or a number past Int64.max − 1 (the JSON's `seq` is an
+    /// integer, and the next sequence must fit too).
     static func sequence(ofName name: String) -> UInt64? {
-        guard isEntryName(name) else { return nil }
-        return UInt64(name.prefix(20))
+        guard isEntryName(name), let sequence = UInt64(name.prefix(20)), sequence < UInt64(Int64.max) else { return nil }
+        return sequence
     }
 
     /// The file's content.

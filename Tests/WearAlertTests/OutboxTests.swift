@@ -130,8 +130,8 @@ import WearTesting
         #expect(errors.contains { $0.contains("00000000000000000009-renamed.json") && $0.contains("\"seq\" is 1 but the file name says 9") })
         #expect(!FileManager.default.fileExists(atPath: fixture.directory + "/.00000000000000000006-x.json.tmp.1.2.3"))
         #expect(FileManager.default.fileExists(atPath: fixture.directory + "/README"))
-        // The next sequence is past every loaded entry, never reusing a live name.
-        #expect(try outbox.add(incident: "new", kind: .post, text: "three", now: now).sequence == 3)
+        // The next sequence is past every entry name seen, corrupt ones too.
+        #expect(try outbox.add(incident: "new", kind: .post, text: "three", now: now).sequence == 10)
     }
 
     @Test func aCorruptNameAlreadyInCorruptGetsASuffix() throws {
@@ -144,6 +144,18 @@ import WearTesting
         }
         let corrupt = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/corrupt").sorted()
         #expect(corrupt == [name, name + ".1"])
+    }
+
+    @Test func aHugeSequenceInAFileNameIsNotAnEntryAndNeverOverflows() throws {
+        let fixture = try OutboxFixture()
+        try fixture.openOutbox().close()
+        for name in ["18446744073709551615-max.json", "09223372036854775807-big.json"] {
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: fixture.directory + "/" + name))
+        }
+        let outbox = try fixture.openOutbox()
+        #expect(outbox.count == 0)
+        #expect(try outbox.add(incident: "n", kind: .post, text: "t", now: now).sequence == 1)
+        #expect(fixture.logs.messages.filter { $0.level == .warning }.count == 2)
     }
 
     @Test func aPathThatIsAFileIsAClearError() throws {
