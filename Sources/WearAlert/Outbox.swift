@@ -40,7 +40,11 @@ public final class Outbox: Sendable {
 
     /// Opens (creating if needed), locks and loads the outbox at `directory`.
     public static func open(_ directory: String, logger: Logger) throws(StageFailure) -> Outbox {
-        try OutboxDirectory.create(directory)
+        let mode = try OutboxDirectory.create(directory)
+        if mode & 0o077 != 0 {
+            // Entries are 0600, but their names carry incident ids.
+            logger.warning("outbox \(directory) is accessible to others (mode 0\(String(mode, radix: 8))): its file names carry incident ids; chmod 700 it")
+        }
         let lock = try OutboxLock.acquire(directory: directory)
         var loaded: [OutboxEntry] = []
         let names = try OutboxDirectory.names(in: directory)

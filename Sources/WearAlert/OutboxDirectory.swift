@@ -4,8 +4,10 @@ import WearCore
 
 /// The outbox's directory operations: create, list, fsync, move aside.
 enum OutboxDirectory {
-    /// mkdir(2) with mode 0700 when missing; an existing path must be a directory.
-    static func create(_ directory: String) throws(StageFailure) {
+    /// mkdir(2) with mode 0700 when missing; an existing path must be a
+    /// directory. Returns its permission bits.
+    @discardableResult
+    static func create(_ directory: String) throws(StageFailure) -> mode_t {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw StageFailure(status: .ioError, message: "cannot create outbox directory \(directory): \(String(cString: strerror(errno)))")
         }
@@ -16,6 +18,7 @@ enum OutboxDirectory {
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw StageFailure(status: .ioError, message: "outbox \(directory) is not a directory")
         }
+        return info.st_mode & 0o777
     }
 
     /// The names in `directory` (not `.` and `..`), sorted bytewise.

@@ -158,6 +158,14 @@ import WearTesting
         #expect(fixture.logs.messages.filter { $0.level == .warning }.count == 2)
     }
 
+    @Test func anOutboxOthersCanListIsWarnedAbout() throws {
+        let fixture = try OutboxFixture()
+        #expect(mkdir(fixture.directory, 0o755) == 0)
+        chmod(fixture.directory, 0o755)
+        _ = try fixture.openOutbox()
+        #expect(fixture.messages == ["outbox \(fixture.directory) is accessible to others (mode 0755): its file names carry incident ids; chmod 700 it"])
+    }
+
     @Test func aPathThatIsAFileIsAClearError() throws {
         let fixture = try OutboxFixture()
         try Data().write(to: URL(fileURLWithPath: fixture.directory))
