@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Tests only: WearAlertTests reads twitter-text's YAML conformance cases.
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // wear-alert's X sink (HTTP/1.1 over TLS); its tests' fake X API serves with NIOHTTP1.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C and C++ shims (only one Swift folder imports each)
@@ -84,6 +87,16 @@ let package = Package(
             name: "WearTesting",
             dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // Test support that serves HTTP (the fake X API), apart so WearTesting stays free of NIO.
+        .target(
+            name: "WearTestingHTTP",
+            dependencies: [
+                "WearCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
 
         // MARK: stage domain modules and their thin commands
         .target(
@@ -96,8 +109,27 @@ let package = Package(
         .target(name: "WearScore", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
         // Owns the receipt contract and the pseudonym function (wear eval imports them).
-        .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
+        .target(
+            name: "WearAlert",
+            dependencies: [
+                "WearCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // wear-alert's HTTP client for X, apart so that what imports WearAlert for
+        // the receipt contract (wear eval) does not link SwiftNIO and TLS.
+        .target(
+            name: "WearAlertX",
+            dependencies: [
+                "WearAlert", "WearCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearAlertX", "WearCLI"]),
         .target(
             name: "WearTools",
             dependencies: ["WearCore", "WearJOSE", "WearAlert", .product(name: "Crypto", package: "swift-crypto")]
@@ -117,6 +149,13 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/Probes/wear-runtime-probe"
         ),
+        // The outbox and X delivery in a real process, for StageTests' kill -9,
+        // restart and lock tests; never installed.
+        .executableTarget(
+            name: "wear-outbox-probe",
+            dependencies: ["WearAlert", "WearAlertX", "WearCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Probes/wear-outbox-probe"
+        ),
 
         // MARK: fuzzing support (in no product: shared by the libFuzzer target and its corpus test)
         .target(name: "WearDecryptFuzzing", dependencies: ["WearDecrypt", "WearJOSE", "WearCore"], path: "fuzz/WearDecryptFuzzing"),
@@ -133,11 +172,13 @@ let package = Package(
         .testTarget(name: "WearToolsTests", dependencies: ["WearTools", "WearTesting"]),
         .testTarget(
             name: "WearAlertTests",
-            dependencies: ["WearAlert", "WearTesting", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "WearAlert", "WearAlertX", "WearTesting", "WearTestingHTTP", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
-        .testTarget(name: "StageTests", dependencies: ["WearTesting"]),
+        .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP"]),
     ],
     cxxLanguageStandard: .cxx17
 )
