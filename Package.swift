@@ -96,7 +96,7 @@ let package = Package(
         .target(name: "WearScore", dependencies: ["WearCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "wear-score", dependencies: ["WearScore", "WearCLI"]),
         // Owns the receipt contract and the pseudonym function (wear eval imports them).
-        .target(name: "WearAlert", dependencies: ["WearCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "WearAlert", dependencies: ["WearCore", "WearJOSE", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "wear-alert", dependencies: ["WearAlert", "WearCLI"]),
         .target(
             name: "WearTools",
