@@ -10,9 +10,10 @@
 ///   posted (counted; the incident is already in a post or a digest).
 /// - A digest is due `digestInterval` after the oldest queued incident was
 ///   queued, once a post remains; it costs one post and empties the queue.
-/// - At the end (`finish`), what is queued goes into a digest now if a post
-///   remains, or if there is no state file to carry it to the next run
-///   (then over the budget, said in the log: no incident vanishes).
+/// - At the end (`finish`), what is queued stays queued when a state file
+///   carries it to the next run (a restart changes nothing: a split run
+///   writes what one run writes); without one it goes into a digest now,
+///   past the budget if need be (said in the log: no incident vanishes).
 public struct PostPlanner: Sendable, Equatable {
     public enum Decision: Equatable, Sendable {
         case post
@@ -62,13 +63,12 @@ public struct PostPlanner: Sendable, Equatable {
         return queue.takeDigest(end: end)
     }
 
-    /// The digest to make at the end of the run: when a post remains, or
-    /// when nothing would carry the queue over (`keepsQueue` false: no
-    /// state file). `overBudget` says it went past the budget.
+    /// The digest to make at the end of the run: only when nothing would
+    /// carry the queue over (`keepsQueue` false: no state file).
+    /// `overBudget` says it went past the budget.
     public mutating func finalDigest(at now: Int64, end: Int64, keepsQueue: Bool) -> (digest: Digest, overBudget: Bool)? {
-        guard !queue.isEmpty else { return nil }
+        guard !queue.isEmpty, !keepsQueue else { return nil }
         let remaining = budget.remaining(at: now)
-        guard remaining >= 1 || !keepsQueue else { return nil }
         budget.spend(at: now)
         guard let digest = queue.takeDigest(end: end) else { return nil }
         return (digest, remaining < 1)
