@@ -154,7 +154,10 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
         let fresh = try AlertConfiguration.loading(configuration.files)
         configuration.incidentTemplate = fresh.incidentTemplate
         configuration.digestTemplate = fresh.digestTemplate
-        if configuration.files.pseudonymKey != nil { configuration.pseudonymKey = fresh.pseudonymKey }
+        if configuration.files.pseudonymKey != nil {
+            configuration.pseudonymKey = fresh.pseudonymKey
+            tracker.key = fresh.pseudonymKey
+        }
         logger.info("reloaded the templates and the pseudonym key (new incidents use them)")
     }
 

@@ -37,7 +37,8 @@ public final class IncidentTracker {
 
     public let quiet: Int64
     public let maxIncidents: Int
-    private let key: PseudonymKey
+    /// For the pseudonyms of incidents opened from now on (SIGHUP may replace it).
+    public var key: PseudonymKey
     private let incidents: BoundedMap<Incident>
     /// The latest event time seen (nil before the first record).
     public private(set) var watermark: Int64?
