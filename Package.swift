@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "WearAlert",
             dependencies: [
-                "WearCore",
+                "WearCore", "WearJOSE",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

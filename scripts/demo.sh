@@ -24,6 +24,7 @@ mkdir -p "$dir"
 umask 077
 
 "$bin/wear" keys new --out "$dir/master.key"
+"$bin/wear" keys new --out "$dir/pseudonym.key"
 
 echo "demo: $devices devices, $duration of telemetry, every attack type (seed $seed); files in $dir" >&2
 set +e
@@ -35,7 +36,7 @@ set +e
     | tee "$dir/filtered.ndjson" \
     | "$bin/wear-score" --rejects "$dir/score.rejects" --metrics-file "$dir/score.prom" \
     | tee "$dir/scored.ndjson" \
-    | "$bin/wear-alert" --rejects "$dir/alert.rejects" --metrics-file "$dir/alert.prom" \
+    | "$bin/wear-alert" --pseudonym-key "$dir/pseudonym.key" --rejects "$dir/alert.rejects" --metrics-file "$dir/alert.prom" \
     > "$dir/receipts.ndjson"
 status=("${PIPESTATUS[@]}")
 set -e
@@ -49,4 +50,5 @@ done
 echo >&2
 echo "demo: what was injected and where it was caught" >&2
 "$bin/wear" eval --labels "$dir/labels.ndjson" --decrypt-rejects "$dir/decrypt.rejects" \
-    --filter-rejects "$dir/filter.rejects" --scored "$dir/scored.ndjson"
+    --filter-rejects "$dir/filter.rejects" --scored "$dir/scored.ndjson" \
+    --receipts "$dir/receipts.ndjson" --pseudonym-key "$dir/pseudonym.key"

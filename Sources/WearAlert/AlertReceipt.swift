@@ -8,8 +8,10 @@ import WearCore
 /// `incident`, `status`, `post_id` and `text` are always there; `dev` (the
 /// device id: receipts stay on the backend, the post text never names it),
 /// `pseudonym` (as in the text) and `opened` (event time of the incident's
-/// first anomaly, ms) when known. This type owns the contract: wear-alert
-/// writes it, `wear eval` reads it.
+/// first anomaly, ms) when known; `category` and `severity` on an
+/// incident's receipts; `digest` (the digest's reference) on a digest's own
+/// receipt and on each incident folded into it. This type owns the
+/// contract: wear-alert writes it, `wear eval` reads it.
 public struct AlertReceipt: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
         case posted
@@ -28,6 +30,9 @@ public struct AlertReceipt: Sendable, Equatable {
         public static let dev: StaticString = "dev"
         public static let pseudonym: StaticString = "pseudonym"
         public static let opened: StaticString = "opened"
+        public static let category: StaticString = "category"
+        public static let severity: StaticString = "severity"
+        public static let digest: StaticString = "digest"
     }
 
     public var incident: String
@@ -38,9 +43,14 @@ public struct AlertReceipt: Sendable, Equatable {
     public var dev: String?
     public var pseudonym: String?
     public var opened: Int64?
+    public var category: String?
+    public var severity: String?
+    /// The digest a folded incident went into, or a digest's own reference.
+    public var digest: String?
 
     public init(incident: String, status: Status, postID: String? = nil, text: String,
-                dev: String? = nil, pseudonym: String? = nil, opened: Int64? = nil) {
+                dev: String? = nil, pseudonym: String? = nil, opened: Int64? = nil,
+                category: String? = nil, severity: String? = nil, digest: String? = nil) {
         self.incident = incident
         self.status = status
         self.postID = postID
@@ -48,6 +58,9 @@ public struct AlertReceipt: Sendable, Equatable {
         self.dev = dev
         self.pseudonym = pseudonym
         self.opened = opened
+        self.category = category
+        self.severity = severity
+        self.digest = digest
     }
 
     /// A receipt line, parsed: the four required members with their types,
@@ -63,7 +76,8 @@ public struct AlertReceipt: Sendable, Equatable {
         let postID = object[Field.postID]?.string
         self.init(incident: incident, status: status, postID: postID?.isEmpty == false ? postID : nil, text: text,
                   dev: object[Field.dev]?.string, pseudonym: object[Field.pseudonym]?.string,
-                  opened: object[Field.opened]?.int64)
+                  opened: object[Field.opened]?.int64, category: object[Field.category]?.string,
+                  severity: object[Field.severity]?.string, digest: object[Field.digest]?.string)
     }
 
     /// The receipt as written, members in the contract's order.
@@ -76,6 +90,9 @@ public struct AlertReceipt: Sendable, Equatable {
         if let dev { object.set(Self.name(Field.dev), dev) }
         if let pseudonym { object.set(Self.name(Field.pseudonym), pseudonym) }
         if let opened { object.set(Self.name(Field.opened), opened) }
+        if let category { object.set(Self.name(Field.category), category) }
+        if let severity { object.set(Self.name(Field.severity), severity) }
+        if let digest { object.set(Self.name(Field.digest), digest) }
         return object
     }
 

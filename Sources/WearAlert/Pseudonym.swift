@@ -4,7 +4,11 @@ import Crypto
 /// case, no padding) of HMAC-SHA256(key, UTC date "YYYY-MM-DD" + "|" +
 /// dev), first 8 characters. The date makes pseudonyms unlinkable across
 /// days; without the key nobody can tell which device a post is about.
-public struct PseudonymKey {
+///
+/// `@unchecked Sendable`: swift-crypto's `SymmetricKey` is not marked
+/// Sendable, but it is immutable after `init` (its bytes never change), so
+/// sharing it is safe.
+public struct PseudonymKey: @unchecked Sendable {
     private let key: SymmetricKey
 
     /// `bytes`: the `--pseudonym-key` file's key bytes.

@@ -55,6 +55,9 @@ import WearTesting
             #expect(result.stdoutLines.count == 1)
             #expect(result.stdoutLines.first?.hasPrefix(String(Telemetry.record(7).dropLast()) + #","score":null,"why":[]"#) == true,
                     "\(result.stdoutLines)")
+        } else if stage == "wear-alert" {
+            // Consumed: an unscored record opens nothing, so no receipt.
+            #expect(result.stdoutLines.isEmpty, "\(result.stdoutLines)")
         } else {
             #expect(result.stdoutLines == [Telemetry.record(7)])
         }

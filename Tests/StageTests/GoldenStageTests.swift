@@ -35,3 +35,15 @@ import WearTesting
         try GoldenFixtures.check(stage: "wear-score", case: name)
     }
 }
+
+/// wear-alert's own cases (Tests/Fixtures/wear-alert/<case>/): wear-score's
+/// telemetry case scored (a sensor freeze, heart-rate spikes) through a
+/// budget of 4 (2 posts, the rest queued and digested at the end), and
+/// records it rejects or consumes silently. The pseudonym key is a test
+/// key checked in (hence --allow-insecure-key-file: git keeps no 0600).
+@Suite struct AlertGoldenTests {
+    @Test(arguments: GoldenFixtures.caseNames(stage: "wear-alert"))
+    func eachCaseGivesItsExpectedReceiptsAndRejects(_ name: String) throws {
+        try GoldenFixtures.check(stage: "wear-alert", case: name)
+    }
+}

@@ -60,18 +60,18 @@ import WearTesting
         #expect(result.status == 0, "\(result.stderrText)")
         let output = try Data(contentsOf: scratch.file("out.ndjson"))
         // wear-score appends score and why to each record it keeps, in order;
-        // wear-alert (an identity stage for now) keeps those within its limit.
+        // wear-alert consumes those within its limit (all warming up: no receipts).
         let scored = String(decoding: try Data(contentsOf: scratch.file("scored.ndjson")), as: UTF8.self)
             .split(separator: "\n").map(String.init)
         #expect(scored.count == input.afterScore.count)
         #expect(zip(scored, input.afterScore).allSatisfy { $0.hasPrefix(String($1.dropLast()) + #","score":"#) })
         let afterAlert = scored.filter { $0.utf8.count <= 200 }
-        #expect(String(decoding: output, as: UTF8.self) == afterAlert.map { $0 + "\n" }.joined())
+        #expect(output.isEmpty, "\(String(decoding: output, as: UTF8.self).prefix(300))")
 
         var summaries: [LedgerSummary] = []
-        for (stage, outputData) in [("wear-filter", nil), ("wear-score", nil), ("wear-alert", output)] {
+        for stage in ["wear-filter", "wear-score", "wear-alert"] {
             let rejects = try Data(contentsOf: scratch.file("\(stage.dropFirst(5)).rejects"))
-            if let summary = expectBalancedLedger(stage, stdout: outputData, stderr: result.stderrText, rejects: rejects) {
+            if let summary = expectBalancedLedger(stage, stdout: nil, stderr: result.stderrText, rejects: rejects) {
                 summaries.append(summary)
             }
         }

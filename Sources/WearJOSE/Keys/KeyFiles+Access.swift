@@ -5,7 +5,7 @@ extension KeyFiles {
     /// Reads a whole key file after checking, on the open descriptor, that
     /// it is a regular file that only its owner (the current user or root)
     /// can read and write.
-    static func readKeyFile(path: String, allowInsecure: Bool) throws(StageFailure) -> [UInt8] {
+    public static func readKeyFile(path: String, allowInsecure: Bool) throws(StageFailure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))

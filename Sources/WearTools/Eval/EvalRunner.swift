@@ -1,5 +1,6 @@
 import Glibc
 import WearCore
+import WearAlert
 import WearJOSE
 
 /// `wear eval`: loads the labels and whichever pipeline outputs are given,
@@ -72,19 +73,11 @@ public struct EvalRunner {
     static func loadKey(_ path: String) throws(StageFailure) -> [UInt8] {
         var bytes: [UInt8] = []
         try NDJSONFile.forEachLine(path: path) { bytes += $0 }
-        let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
-        guard !text.isEmpty else {
+        // wear-alert's reading of the file (WearAlert owns the format).
+        guard let key = PseudonymKey.keyBytes(fileContents: bytes) else {
             throw StageFailure(status: .config, message: "pseudonym key file \(path) is empty")
         }
-        if text.count % 2 == 0, text.allSatisfy(\.isHexDigit) {
-            var decoded: [UInt8] = []
-            var digits = Array(text.utf8)[...]
-            while let high = digits.popFirst(), let low = digits.popFirst() {
-                decoded.append(UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) ?? 0)
-            }
-            return decoded
-        }
-        return Base64URL.decodeLenient(text) ?? Array(text.utf8)
+        return key
     }
 }
 
