@@ -16,11 +16,19 @@ wear-score with its default features, key and options.
 input order instead of records: what bench/score/compare.py and the quality
 scripts read. Lines that are not JSON objects are skipped (wear-score
 rejects them; the benchmark input has none).
+
+Python does per record only what cannot be batched: orjson.loads and the
+member look-ups. Values become NumPy columns, the detectors run on whole
+steps, and score and why become text in a few bytes-formatting calls over
+all records; each record is its input bytes up to the final "}" with the
+new members spliced in. The output is byte for byte that of the first
+version of this script (one dict, one tuple and one orjson.dumps per record).
 """
 import argparse
+import gc
 import math
 import sys
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 
 import numpy as np
 import orjson
@@ -70,34 +78,43 @@ def number(value):
     return float(value)
 
 
-# Reading is column by column: one orjson.loads per line (over a chunk of
-# lines at a time, so only a chunk's dicts are alive), then one list
-# comprehension per member and one NumPy conversion per column. The type
-# checks are whole-column set(map(type, ...)) tests; a column that fails
-# them (a bool, a string, a ragged vector) takes the per-value functions
-# above, so the result is the same either way.
-CHUNK = 1 << 16
+# Reading, a block of about BLOCK_BYTES at a time: one orjson.loads per
+# line, PARSE_CHUNK lines at a time (their dicts stay in cache while one list
+# comprehension per member takes the values out, NaN where missing), then
+# one NumPy conversion per member for the block. The type checks are
+# whole-column set(map(type, ...)) tests; a column that fails them (a bool,
+# a string, a ragged vector) takes the per-value functions above, so the
+# result is the same either way.
+PARSE_CHUNK = 256
+BLOCK_BYTES = 1 << 24
+MEMBERS = ["dev", "rx", "ts", "hr", "spo2", "temp", "acc", "gyro", "sz", "flags"]
 NUMERIC = {int, float}
+NAN = math.nan
 NUMERIC_OR_MISSING = {int, float, type(None)}
 
 
 def numbers(column):
-    """A numeric member per record as float64, NaN where missing or not a number (bools are not)."""
-    if set(map(type, column)) <= NUMERIC_OR_MISSING:
-        return np.array(column, dtype=np.float64)  # None -> NaN
+    """A numeric member per record as float64, NaN where missing (read as NaN) or not a number
+    (bools are not)."""
+    types = set(map(type, column))
+    if types <= NUMERIC:
+        return np.fromiter(column, dtype=np.float64, count=len(column))
+    if types <= NUMERIC_OR_MISSING:
+        return np.array(column, dtype=np.float64)  # null -> NaN
     return np.array([number(v) for v in column], dtype=np.float64)
 
 
 def norms(column):
     """The Euclidean norm of a numeric array member per record (acc, gyro), NaN otherwise."""
     out = np.full(len(column), np.nan)
-    rows = [i for i, v in enumerate(column) if type(v) is list]
-    vectors = [column[i] for i in rows]
-    if vectors and len(set(map(len, vectors))) == 1 and vectors[0] \
-            and set(map(type, chain.from_iterable(vectors))) <= NUMERIC:
-        a = np.array(vectors, dtype=np.float64)
+    rows = np.fromiter(map(isinstance, column, repeat(list)), dtype=bool, count=len(column))
+    vectors = list(compress(column, rows.tolist()))
+    width = len(vectors[0]) if vectors else 0
+    if width and set(map(len, vectors)) == {width} and set(map(type, chain.from_iterable(vectors))) <= NUMERIC:
+        a = np.fromiter(chain.from_iterable(vectors), dtype=np.float64, count=len(vectors) * width)
+        a = a.reshape(len(vectors), width)
         total = a[:, 0] * a[:, 0]
-        for j in range(1, a.shape[1]):  # summed in order, as norm() does
+        for j in range(1, width):  # summed in order, as norm() does
             total = total + a[:, j] * a[:, j]
         out[rows] = np.sqrt(total)
     elif vectors:
@@ -130,35 +147,57 @@ def parse(lines):
     return records, lines
 
 
+class Block:
+    """A stretch of the input of about BLOCK_BYTES, cut after a line end: its records and, for the
+    output, the head of each (its line up to the final "}"). heads is None when every line of the
+    stretch is a record ending in "}" (wear-filter's output): the heads are then one split of the
+    bytes at "}\n" when written, and need not be kept meanwhile."""
+
+    def __init__(self, start, end, records, heads):
+        self.start, self.end, self.records, self.heads = start, end, records, heads
+
+
 def read(data):
-    """Parses every line of data: returns the lines kept (the JSON objects, without their line end),
-    device keys, event times (rx, else ts), the features and the flag counts."""
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()  # the newline ending the last line
-    if b"\r" in data:
-        lines = [line.rstrip(b"\r") for line in lines]
-    kept, keys, times, columns, flags = [], [], [], [], []
-    for start in range(0, len(lines), CHUNK):
-        records, chunk = parse(lines[start:start + CHUNK])
-        kept += chunk
-        get = [r.get("dev") for r in records]
-        keys += get if set(map(type, get)) <= {str} else [k if isinstance(k, str) else "" for k in get]
-        rx, ts = numbers([r.get("rx") for r in records]), numbers([r.get("ts") for r in records])
+    """Parses every line of data: returns the blocks, each record's device (numbered by first
+    appearance), event time (rx, else ts), features and flag count."""
+    index, blocks, devices, times, columns, flags = {}, [], [], [], [], []
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + BLOCK_BYTES) + 1 or len(data)
+        lines = data[start:end].split(b"\n")
+        if not lines[-1]:
+            lines.pop()  # the newline ending the last line
+        if data.find(b"\r", start, end) >= 0:
+            lines = [line.rstrip(b"\r\n") for line in lines]
+        kept, values = [], {name: [] for name in MEMBERS}
+        for at in range(0, len(lines), PARSE_CHUNK):
+            records, chunk = parse(lines[at:at + PARSE_CHUNK])
+            kept += chunk
+            for name, column in values.items():
+                column += [r.get(name, NAN) for r in records]  # NaN: missing (JSON has no NaN)
+        plain = len(kept) == len(lines) and data.count(b"}\n", start, end) == len(lines) \
+            and data.endswith(b"}\n", start, end)
+        blocks.append(Block(start, end, len(kept), None if plain else [line[:-1] for line in kept]))
+        del lines, kept
+        start = end
+        dev = values["dev"]
+        if not set(map(type, dev)) <= {str}:
+            dev = [k if isinstance(k, str) else "" for k in dev]
+        for key in dict.fromkeys(dev):
+            index.setdefault(key, len(index))
+        devices.append(np.fromiter(map(index.__getitem__, dev), dtype=np.int64, count=len(dev)))
+        rx, ts = numbers(values["rx"]), numbers(values["ts"])
         times.append(np.where(np.isnan(rx), ts, rx))  # NaN only where rx is not a number
-        columns.append(np.stack([numbers([r.get("hr") for r in records]),
-                                 numbers([r.get("spo2") for r in records]),
-                                 numbers([r.get("temp") for r in records]),
-                                 norms([r.get("acc") for r in records]),
-                                 norms([r.get("gyro") for r in records]),
-                                 np.full(len(records), np.nan),  # dt, from the times
-                                 numbers([r.get("sz") for r in records])], axis=1))
-        flags.append(string_counts([r.get("flags") for r in records]))
-        del records
+        columns.append(np.stack([numbers(values["hr"]), numbers(values["spo2"]), numbers(values["temp"]),
+                                 norms(values["acc"]), norms(values["gyro"]),
+                                 np.full(len(dev), np.nan),  # dt, from the times
+                                 numbers(values["sz"])], axis=1))
+        flags.append(string_counts(values["flags"]))
     # Features are single precision, as in wear-score (whose state is SIMD8<Float>): a repeat is
     # equality of the float32 values.
     features = np.concatenate(columns or [np.zeros((0, len(FEATURES)))]).astype(np.float32).astype(np.float64)
-    return kept, keys, np.concatenate(times or [np.zeros(0)]), features, np.concatenate(flags or [np.zeros(0)])
+    return (blocks, np.concatenate(devices or [np.zeros(0, np.int64)]), np.concatenate(times or [np.zeros(0)]),
+            features, np.concatenate(flags or [np.zeros(0)]))
 
 
 def tail_p(z, q, s):
@@ -179,33 +218,38 @@ def fisher(log_p, k):
     return np.minimum(1.0, np.exp(log_p) * total)
 
 
+# The state: one (features, devices) plane per quantity, in one array.
+# Devices are numbered by their record count, most first, so the devices
+# of step k (those with more than k records) are the first m: a step reads
+# and writes its state as slices, without gathering or scattering, and its
+# records (features as rows, devices as columns) as one slice of the input
+# in step order. Reductions over a record's features are then over rows.
+N, MEAN, VAR, ND, DMEAN, DVAR, LAST, P0, RUN, Q_LEVEL, Q_CHANGE, S_LEVEL, S_CHANGE = range(13)  # adjacent pairs
+STUCK_ROWS = STUCK[:, None]
+
+
 class Detectors:
-    """The state of every device, one row per device, one column per feature."""
+    """The state of every device: per quantity, one row per feature, one column per device."""
 
     def __init__(self, devices, features, warmup):
-        shape = (devices, features)
         self.warmup = warmup
-        self.n = np.zeros(shape)          # values seen
-        self.mean = np.zeros(shape)
-        self.var = np.zeros(shape)
-        self.nd = np.zeros(shape)         # differences seen
-        self.dmean = np.zeros(shape)
-        self.dvar = np.zeros(shape)
-        self.last = np.full(shape, np.nan)
-        self.p0 = np.full(shape, 0.5)     # rate of repeats
+        self.state = np.zeros((13, features, devices))
+        # N, ND: values and differences seen; RUN: repeats of the current value
+        self.state[LAST] = np.nan
+        self.state[P0] = 0.5             # rate of repeats
         q0 = math.erfc(TAIL / math.sqrt(2))
         s0 = math.exp(-TAIL * TAIL / 2) / math.sqrt(2 * math.pi) / (q0 / 2) - TAIL
-        self.q = np.full((2,) + shape, q0)   # exceedance rate: level, change
-        self.s = np.full((2,) + shape, s0)   # mean excess: level, change
-        self.run = np.zeros(shape)        # repeats of the current value
-        self.records = np.zeros(devices)  # records seen per device
-        self.time = np.full(devices, np.nan)
+        self.state[Q_LEVEL:Q_CHANGE + 1] = q0   # exceedance rate: level, change
+        self.state[S_LEVEL:S_CHANGE + 1] = s0   # mean excess: level, change
+        self.time = np.full(devices, np.nan)   # latest event time
 
-    def step(self, rows, x, flag_log_p):
-        """Scores the records x (one per device in rows) and updates the state; returns (score, z, p)."""
-        n, mean, var = self.n[rows], self.mean[rows], self.var[rows]
-        nd, dmean, dvar = self.nd[rows], self.dmean[rows], self.dvar[rows]
-        last, p0, run = self.last[rows], self.p0[rows], self.run[rows]
+    def step(self, seen, x, flag_log_p):
+        """Scores the records x (features by devices 0..m-1), the seen-th record of each of those
+        devices (from 0), and updates the state; returns the scores, the tests' equivalent z
+        (feature, kind, device) and the joint stuck test's."""
+        state = self.state[:, :, :x.shape[1]]  # a view: assignments below update the state
+        n, mean, var, nd, dmean, dvar, last, p0, run = state[:RUN + 1]
+        q, s = state[Q_LEVEL:Q_CHANGE + 1], state[S_LEVEL:S_CHANGE + 1]  # level, change
         present = ~np.isnan(x)
         has_last = present & ~np.isnan(last)
 
@@ -221,108 +265,147 @@ class Detectors:
 
         repeat = has_last & (d == 0)
         run = np.where(has_last, np.where(repeat, run + 1, 0.0), run)
-        log_stuck = np.where(has_last & STUCK, run * np.log(np.maximum(p0, BETA)), 0.0)
+        log_stuck = np.where(has_last & STUCK_ROWS, run * np.log(np.maximum(p0, BETA)), 0.0)
 
-        q, s = self.q[:, rows], self.s[:, rows]
         p_level = np.where(present, tail_p(z_level, q[0], s[0]), 1.0)
         p_change = np.where(has_last, tail_p(z_change, q[1], s[1]), 1.0)
         p_stuck = np.exp(log_stuck)
-        k = (has_last & STUCK).sum(axis=1)
-        p_body = np.where(k >= 2, fisher(log_stuck.sum(axis=1), k), 1.0)
+        k = (has_last & STUCK_ROWS).sum(axis=0)
+        p_body = np.where(k >= 2, fisher(log_stuck.sum(axis=0), k), 1.0)
 
-        tests = present.sum(axis=1) + has_last.sum(axis=1) + k + (k >= 2)
-        p_min = np.minimum(np.minimum(p_level, p_change).min(axis=1, initial=1.0), p_stuck.min(axis=1, initial=1.0))
+        tests = present.sum(axis=0) + has_last.sum(axis=0) + k + (k >= 2)
+        p_min = np.minimum(np.minimum(p_level, p_change).min(axis=0, initial=1.0), p_stuck.min(axis=0, initial=1.0))
         p_min = np.minimum(p_min, p_body)
         # Sidak over the tests made, then the flags' evidence (Fisher's method for two p-values).
         p_det = -np.expm1(tests * np.log1p(-np.minimum(p_min, 1 - 1e-16)))
         p_det = np.where(tests > 0, p_det, 1.0)
         log_pi = np.log(np.maximum(p_det, 1e-300)) + flag_log_p
         p = np.where(flag_log_p < 0, np.exp(log_pi) * (1 - log_pi), p_det)
-        score = np.where((self.records[rows] >= self.warmup) & (tests > 0), 1 - p, np.nan)
+        score = np.where(tests > 0, 1 - p, np.nan) if seen >= self.warmup else np.full(len(p), np.nan)
 
         # Updates: running averages while warming up, then exponential
         # weights with residuals clipped at CLIP standard deviations.
-        n0, nd0 = n, nd  # counts before this record, for the tails
+        n0, nd0 = n.copy(), nd.copy()  # counts before this record, for the tails
         warm = n >= self.warmup
         a = np.where(warm, ALPHA, 1.0 / (n + 1))
         b = np.where(warm, BETA, 1.0 / np.maximum(n, 1))
         rc = np.where(warm, np.clip(r, -CLIP * sd, CLIP * sd), r)
         rv = np.where(warm, np.clip(r, -VCLIP * sd, VCLIP * sd), r)
-        mean = np.where(present, np.where(n == 0, x, mean + a * rc), mean)
-        var = np.where(present & (n > 0), var + b * (rv * rv - var), var)
-        n = n + present
+        mean[...] = np.where(present, np.where(n == 0, x, mean + a * rc), mean)
+        var[...] = np.where(present & (n > 0), var + b * (rv * rv - var), var)
+        n += present
 
         dwarm = nd >= self.warmup
         a = np.where(dwarm, ALPHA, 1.0 / (nd + 1))
         b = np.where(dwarm, BETA, 1.0 / np.maximum(nd, 1))
         rdc = np.where(dwarm, np.clip(rd, -CLIP * dsd, CLIP * dsd), rd)
         rdv = np.where(dwarm, np.clip(rd, -VCLIP * dsd, VCLIP * dsd), rd)
-        dmean = np.where(has_last, np.where(nd == 0, d, dmean + a * rdc), dmean)
-        dvar = np.where(has_last & (nd > 0), dvar + b * (rdv * rdv - dvar), dvar)
+        dmean[...] = np.where(has_last, np.where(nd == 0, d, dmean + a * rdc), dmean)
+        dvar[...] = np.where(has_last & (nd > 0), dvar + b * (rdv * rdv - dvar), dvar)
         b0 = np.where(dwarm, BETA, 1.0 / (nd + 2))
-        p0 = np.where(has_last, p0 + b0 * (repeat - p0), p0)
-        nd = nd + has_last
-        last = np.where(present, x, last)
+        p0[...] = np.where(has_last, p0 + b0 * (repeat - p0), p0)
+        nd += has_last
+        last[...] = np.where(present, x, last)
+        state[RUN] = run
         for i, (z, used, count) in enumerate(((z_level, present & (n0 > 2), n0), (z_change, has_last & (nd0 > 2), nd0))):
             over = np.abs(z) > TAIL
             b = np.where(count >= self.warmup, BETA, 1.0 / (count + 2))
             q[i] = np.where(used, q[i] + b * (over - q[i]), q[i])
             excess = np.minimum(np.abs(z) - TAIL, EXCESS_CAP)
             s[i] = np.where(used & over, s[i] + GAMMA * (excess - s[i]), s[i])
-        self.q[:, rows], self.s[:, rows] = q, s
 
-        self.n[rows], self.mean[rows], self.var[rows] = n, mean, var
-        self.nd[rows], self.dmean[rows], self.dvar[rows] = nd, dmean, dvar
-        self.last[rows], self.p0[rows], self.run[rows] = last, p0, run
-        self.records[rows] += 1
-        z = np.stack([np.sign(z_level) * _z_of_p(p_level / 2), np.sign(z_change) * _z_of_p(p_change / 2),
-                      np.where(log_stuck < 0, _z_of_p(p_stuck), 0.0)], axis=2)
-        body = np.where(p_body < 1, _z_of_p(p_body), 0.0)
+        # The equivalent z of each test, for why (0 where the test's p is
+        # above 0.05: such a z is below 1.96, and why starts at WHY_Z = 2).
+        z = np.stack([np.sign(z_level) * _why_z(p_level / 2), np.sign(z_change) * _why_z(p_change / 2),
+                      _why_z(np.where(log_stuck < 0, p_stuck, 1.0))], axis=1)  # feature, kind, device
+        body = _why_z(p_body)
         return score, z, body
 
 
-def _z_of_p(p):
-    """The z with P(Z >= z) = p (one-sided), for the why list of a stuck run."""
-    return -ndtri(np.clip(p, 1e-300, 0.5))
+def _why_z(p):
+    """The z with P(Z >= z) = p (one-sided) where p <= 0.05 (z >= 1.64), 0 elsewhere: the
+    quantile costs, and only a z >= WHY_Z can enter why."""
+    z = np.zeros(p.shape)
+    small = p <= 0.05
+    z[small] = -ndtri(np.clip(p[small], 1e-300, 0.5))
+    return z
 
 
-def score_all(keys, times, values, flags, warmup):
-    index = {}
-    device = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+def score_all(device, times, values, flags, warmup):
+    """Scores every record; returns the scores (NaN: null) and the why candidates: the records with
+    a test of |z| >= WHY_Z (in input order) and their z (one column per feature and kind, then the
+    joint stuck test)."""
+    counts = np.bincount(device)
+    # Renumber the devices by record count, most first (see Detectors).
+    rank = np.empty(len(counts), dtype=np.int64)
+    rank[np.argsort(-counts, kind="stable")] = np.arange(len(counts))
+    device = rank[device]
+    counts = np.sort(counts)[::-1]
+    # A record's step is its position among its device's records: step k
+    # scores the k-th record of every device at once.
     order = np.argsort(device, kind="stable")
-    counts = np.bincount(device, minlength=len(index))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    position = np.empty(len(keys), dtype=np.int64)
-    position[order] = np.arange(len(keys)) - np.repeat(starts, counts)
-    flag_log_p = np.array([len(f) * math.log(FLAG_P) for f in flags])
-    det = Detectors(len(index), len(FEATURES), warmup)
-    scores = np.full(len(keys), np.nan)
-    zs = np.zeros((len(keys), len(FEATURES), len(KINDS)))
-    bodies = np.zeros(len(keys))
-    by_step = np.argsort(position, kind="stable")
+    starts = np.cumsum(counts) - counts
+    position = np.empty(len(device), dtype=np.int64)
+    position[order] = np.arange(len(device)) - np.repeat(starts, counts)
+    # Step order: by step, then by device, so step k's records are devices 0..m-1 in order.
+    by_step = np.lexsort((device, position))
     bounds = np.searchsorted(position[by_step], np.arange(counts.max(initial=0) + 1))
+    x_all = np.ascontiguousarray(values[by_step].T)  # features by records, in step order
+    t_all = times[by_step]
+    flag_log_p = (flags * math.log(FLAG_P))[by_step]
+    det = Detectors(len(counts), len(FEATURES), warmup)
+    scores = np.empty(len(device))
+    why_records, why_z = [], []
+    dt = FEATURES.index("dt")
     for k in range(len(bounds) - 1):
-        records = by_step[bounds[k]:bounds[k + 1]]
-        rows = device[records]
-        x = values[records].copy()
-        t = times[records]
-        prev = det.time[rows]
-        x[:, FEATURES.index("dt")] = np.where(t > prev, (t - prev) / 1000.0, np.nan).astype(np.float32)
-        det.time[rows] = np.where(np.isnan(prev) | (t > prev), t, prev)
-        s, z, body = det.step(rows, x, flag_log_p[records])
-        scores[records] = s
-        zs[records] = z
-        bodies[records] = body
-    return scores, zs, bodies
+        lo, hi = bounds[k], bounds[k + 1]
+        x, t = x_all[:, lo:hi], t_all[lo:hi]
+        prev = det.time[:hi - lo]
+        x[dt] = np.where(t > prev, (t - prev) / 1000.0, np.nan).astype(np.float32)
+        det.time[:hi - lo] = np.where(np.isnan(prev) | (t > prev), t, prev)
+        s, z, body = det.step(k, x, flag_log_p[lo:hi])
+        scores[lo:hi] = s
+        # Only the records with something for why keep their z (about a third here).
+        z = np.concatenate([z.reshape(-1, hi - lo), body[None, :]])
+        hit = (np.abs(z) >= WHY_Z).any(axis=0)
+        why_records.append(by_step[lo:hi][hit])
+        why_z.append(z[:, hit].T)
+    in_order = np.empty(len(device))
+    in_order[by_step] = scores
+    why_records = np.concatenate(why_records or [np.zeros(0, np.int64)])
+    why_z = np.concatenate(why_z or [np.zeros((0, len(WHY_ITEMS)))])
+    order = np.argsort(why_records)
+    return in_order, why_records[order], why_z[order]
 
 
-def why(z, body):
-    items = [(FEATURES[f], KINDS[k], float(z[f, k])) for f in range(len(FEATURES)) for k in range(len(KINDS))
-             if abs(z[f, k]) >= WHY_Z]
-    if body >= WHY_Z:
-        items.append(("all", "stuck", float(body)))
-    items.sort(key=lambda item: -abs(item[2]))
-    return [{"feature": f, "kind": k, "z": round(v, 1)} for f, k, v in items[:TOP]]
+# why's entries by candidate column (feature-major, then kind; the joint stuck test last), as
+# bytes-formatting templates: b"%.1f" is round(z, 1) printed as orjson prints it (|z| < 40 here).
+WHY_ITEMS = [b'{"feature":"%s","kind":"%s","z":%%.1f}' % (f.encode(), k.encode()) for f in FEATURES for k in KINDS] \
+    + [b'{"feature":"all","kind":"stuck","z":%.1f}']
+
+
+def why_texts(z):
+    """The why of each candidate row of z: its TOP largest |z| of at least WHY_Z, strongest first,
+    ties in column order (as a stable sort has them); built by one bytes-formatting call."""
+    if not len(z):
+        return []
+    size = np.nan_to_num(np.abs(z), nan=-1.0)  # a NaN z (never in why) sorts last
+    order = np.empty((len(z), TOP), dtype=np.int64)
+    for i in range(TOP):  # argmax is the first largest: the stable order of ties
+        order[:, i] = np.argmax(size, axis=1)
+        size[np.arange(len(z)), order[:, i]] = -2.0
+    top = np.take_along_axis(z, order, axis=1)
+    used = np.abs(top) >= WHY_Z  # the strongest first, so the used ones lead each row
+    # One format string for all rows: "[" item ("," item)... "]\n" per row, an item's template
+    # per used candidate (rows are consecutive), then one bytes-formatting call for every z.
+    first = np.zeros(used.shape, dtype=bool)
+    first[:, 0] = True
+    openers = np.where(first, b"]\n[", b",")[used].tolist()
+    openers[0] = b"["
+    text = b"".join(chain.from_iterable(zip(openers, map(WHY_ITEMS.__getitem__, order[used].tolist())))) \
+        + b"]\n"
+    text = text % tuple(top[used].tolist())
+    return text.split(b"\n")[:-1]
 
 
 def format_score(s):
@@ -332,20 +415,57 @@ def format_score(s):
     return ("0.%06d" % micros).rstrip("0").rstrip(".").encode() if micros else b"0"
 
 
+def score_texts(scores):
+    """format_score of every score (b"null" for NaN), the usual 1 to 999,999 micros in one
+    bytes-formatting call: 0.%0*d with the trailing zeros cut by the width."""
+    texts = np.full(len(scores), b"null", dtype=object)
+    micros = np.minimum(np.floor(scores * 1_000_000), 1_000_000)
+    texts[micros == 1_000_000] = b"1"
+    texts[micros == 0] = b"0"
+    rare = ~np.isnan(micros) & ((micros < 0) | (micros != np.floor(micros)))
+    for i in np.flatnonzero(rare):  # never on scores in [0, 1]; format_score's output as it is
+        texts[i] = format_score(scores[i])
+    usual = (micros >= 1) & (micros < 1_000_000)
+    m = micros[usual].astype(np.int64)
+    zeros = np.zeros(len(m), dtype=np.int64)  # trailing zeros of the six digits
+    for j in range(1, 6):
+        zeros += m % 10 ** j == 0
+    args = np.empty(2 * len(m), dtype=np.int64)
+    args[0::2], args[1::2] = 6 - zeros, m // 10 ** zeros
+    texts[usual] = (b"0.%0*d\n" * len(m) % tuple(args.tolist())).split(b"\n")[:-1]
+    return texts.tolist()
+
+
+RECORD = b'%s,"score":%s,"why":%s}\n'
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warmup", type=int, default=WARMUP)
     parser.add_argument("--scores-only", metavar="OUT.npy")
     args = parser.parse_args()
-    lines, keys, times, values, flags = read(sys.stdin.buffer)
-    scores, zs, bodies = score_all(keys, times, values, flags, args.warmup)
+    # No reference cycles are made here, and with every record's values
+    # alive the cyclic collector would rescan them all, again and again.
+    gc.disable()
+    data = sys.stdin.buffer.read()
+    blocks, device, times, values, flags = read(data)
+    scores, why_records, why_z = score_all(device, times, values, flags, args.warmup)
     if args.scores_only:
         np.save(args.scores_only, scores)
         return
+    # Each record is written as its head (its line up to the final "}"),
+    # then the score and why, then "}\n": one bytes-formatting call per block.
     out = sys.stdout.buffer
-    for line, s, z, body in zip(lines, scores, zs, bodies):
-        score = b"null" if math.isnan(s) else format_score(s)
-        out.write(line[:-1] + b',"score":' + score + b',"why":' + orjson.dumps(why(z, body)) + b"}\n")
+    first = 0
+    for block in blocks:
+        last = first + block.records
+        heads = block.heads if block.heads is not None else data[block.start:block.end].split(b"}\n")
+        whys = [b"[]"] * block.records
+        lo, hi = np.searchsorted(why_records, [first, last])
+        for i, text in zip((why_records[lo:hi] - first).tolist(), why_texts(why_z[lo:hi])):
+            whys[i] = text
+        out.write(RECORD * block.records % tuple(chain.from_iterable(zip(heads, score_texts(scores[first:last]), whys))))
+        first = last
 
 
 if __name__ == "__main__":
