@@ -94,6 +94,32 @@ struct EvalTests {
         #expect(report.unattributedReceipts == 1)
     }
 
+    @Test("an incident folded into a digest counts as alerted; the digest post and a queued incident do not")
+    func digestReceipts() throws {
+        let folder = SimSupport.fixture("eval-small")
+        let scratch = try TemporaryDirectory()
+        let receipts = scratch.file("receipts.ndjson")
+        try Data("""
+            {"incident":"digest-1-1763700060000","status":"dry_run","post_id":"","text":"2 more incidents in the last hour: 1 physiology, 1 tamper #ShitOpsCyberWatch","digest":"digest-1-1763700060000"}
+            {"incident":"P1-physiology-1763700011500","status":"digest","post_id":"","text":"2 more incidents in the last hour: 1 physiology, 1 tamper #ShitOpsCyberWatch","dev":"wr-000001","opened":1763700011500,"category":"physiology","digest":"digest-1-1763700060000"}
+            {"incident":"P2-tamper-1763700040000","status":"queued","post_id":"","text":"","dev":"wr-000005","opened":1763700040000,"category":"tamper"}
+
+            """.utf8).write(to: receipts)
+        var runner = EvalRunner(labelsPath: folder.appendingPathComponent("labels.ndjson").path)
+        runner.rejects = ["decrypt.rejects", "filter.rejects"].map { folder.appendingPathComponent($0).path }
+        runner.scored = [folder.appendingPathComponent("scored.ndjson").path]
+        runner.receipts = [receipts.path]
+        runner.threshold = 0.8
+        let report = try runner.run()
+        #expect(try row(report, "hr_spike").caught[CatchStage.alert.rawValue] == 1, "the digest receipt names wr-000001")
+        #expect(try row(report, "oversize").caught[CatchStage.alert.rawValue] == 0, "queued: not public yet")
+        #expect(report.receipts == 3)
+        #expect(report.digests == 1)
+        #expect(report.queued == 1)
+        #expect(report.unattributedReceipts == 0)
+        #expect(report.table().contains("receipts: 3 (1 digests, 1 queued, 0 naming no known device)"))
+    }
+
     @Test("a higher threshold drops the score catch and the clean high score")
     func threshold() throws {
         let report = try report(threshold: 0.99)

@@ -34,7 +34,7 @@ extension EvalReport {
             lines.append("  clean tags by flag: " + cleanFlags.prefix(8).map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         }
         if receipts > 0 {
-            lines.append("receipts: \(receipts) (\(digests) digests, \(unattributedReceipts) naming no known device)")
+            lines.append("receipts: \(receipts) (\(digests) digests, \(queued) queued, \(unattributedReceipts) naming no known device)")
         }
         if unidentified > 0 || otherRejects > 0 {
             lines.append("not evaluated: \(unidentified) lines naming no device, \(otherRejects) rejects of other stages")
@@ -82,6 +82,7 @@ extension EvalReport {
         root.set("false_positives", clean)
         root.set("receipts", receipts)
         root.set("digests", digests)
+        root.set("queued", queued)
         root.set("unattributed_receipts", unattributedReceipts)
         root.set("unidentified_lines", unidentified)
         root.set("other_rejects", otherRejects)

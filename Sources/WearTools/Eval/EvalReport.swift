@@ -45,9 +45,11 @@ public struct EvalReport: Sendable {
     /// Lines eval could not tie to a device; rejects of other stages.
     public let unidentified: Int
     public let otherRejects: Int
-    /// Receipts: all, digests, and those naming no device eval could work out.
+    /// Receipts: all, digest posts, incidents still queued for a digest,
+    /// and those naming no device eval could work out.
     public let receipts: Int
     public let digests: Int
+    public let queued: Int
     public let unattributedReceipts: Int
     /// Why the numbers may not mean what they seem (labels from another run, ...).
     public var warnings: [String] = []

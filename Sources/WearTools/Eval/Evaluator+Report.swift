@@ -28,7 +28,7 @@ extension Evaluator {
             cleanDropReasons: clean.filterDropReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) },
             cleanFlags: clean.flags.sorted { ($1.value, $0.key) < ($0.value, $1.key) },
             unidentified: unidentified, otherRejects: otherRejects,
-            receipts: receipts.total, digests: receipts.digests, unattributedReceipts: receipts.unattributed,
+            receipts: receipts.total, digests: receipts.digests, queued: receipts.queued, unattributedReceipts: receipts.unattributed,
             warnings: warnings()
         )
     }

@@ -109,8 +109,18 @@ public final class Evaluator {
             receipts.unattributed += 1
             return
         }
-        if receipt.status == .digest {
+        // A digest's own post names no device; each incident folded into it
+        // has a `digest` receipt of its own that does (wear-alert), and
+        // counts as alerted like a post. A queued incident is not public yet:
+        // its `digest` receipt comes when the digest goes out.
+        let isDigestPost = receipt.digest.map { $0 == receipt.incident }
+            ?? (receipt.status == .digest && receipt.dev == nil && receipt.pseudonym == nil)
+        if isDigestPost {
             receipts.digests += 1
+            return
+        }
+        if receipt.status == .queued {
+            receipts.queued += 1
             return
         }
         guard let device = receipt.dev ?? attribution?.device(named: receipt, labels: labels) else {

@@ -55,7 +55,10 @@ struct CleanTally {
 /// Alert receipts as eval saw them.
 struct ReceiptTally {
     var total = 0
+    /// Digest posts (each incident in one has its own receipt).
     var digests = 0
+    /// Incidents waiting for a digest when the run ended.
+    var queued = 0
     /// Receipts that named no device eval could work out.
     var unattributed = 0
     /// Incidents about a device outside any of its attacks.
