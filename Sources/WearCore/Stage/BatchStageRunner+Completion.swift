@@ -7,6 +7,7 @@ extension BatchStageRunner {
             try apply(context.takeCompletions())
         }
         context.recordsInFlight = inFlight.count
+        if let failure = context.failure { throw failure }
     }
 
     /// Counts, writes and rejects each entry, in order. A record counts as
