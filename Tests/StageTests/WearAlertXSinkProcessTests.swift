@@ -22,8 +22,8 @@ import WearTestingHTTP
     static let bearerEnvironment = ["X_BEARER_TOKEN": bearer, "X_API_KEY": "", "X_API_SECRET": "",
                                     "X_ACCESS_TOKEN": "", "X_ACCESS_TOKEN_SECRET": ""]
 
-    func arguments(outbox: String, server: FakeXServer, drain: String = "20s") -> [String] {
-        ["--pseudonym-key", GoldenFixtures.root.appendingPathComponent("wear-alert/pseudonym.key").path,
+    func arguments(outbox: String, server: FakeXServer, drain: String = "20s", metrics: String? = nil) -> [String] {
+        (metrics.map { ["--metrics-file", $0] } ?? []) + ["--pseudonym-key", GoldenFixtures.root.appendingPathComponent("wear-alert/pseudonym.key").path,
          "--allow-insecure-key-file", "--threshold", "0.999", "--budget", "4/24h",
          "--sink", "x", "--outbox", outbox, "--x-api-base", server.baseURL, "--drain-timeout", drain,
          "--request-timeout", "10s"]
@@ -91,7 +91,9 @@ import WearTestingHTTP
         defer { server.shutdown() }
         let temporary = try TemporaryDirectory()
         let outbox = temporary.url.appendingPathComponent("outbox").path
-        let stage = try LiveStage("wear-alert", arguments(outbox: outbox, server: server), environment: Self.oauthEnvironment)
+        let metricsFile = temporary.file("alert.prom").path
+        let stage = try LiveStage("wear-alert", arguments(outbox: outbox, server: server, metrics: metricsFile),
+                                  environment: Self.oauthEnvironment)
         stage.write(try Data(contentsOf: Self.folder.appendingPathComponent("input.ndjson")))
         stage.closeInput()
         #expect(stage.waitForExit(upTo: 60) == 0, "stderr: \(stage.stderr)")
@@ -118,6 +120,15 @@ import WearTestingHTTP
         #expect(entryFiles(outbox).isEmpty)
         _ = expectBalancedLedger("wear-alert", stdout: nil, stderr: stage.stderr, rejects: nil)
         #expect(stage.stderr.contains("delivery drained: nothing pending in \(outbox)"))
+        let metrics = try String(contentsOfFile: metricsFile, encoding: .utf8)
+        for sample in [#"wear_alert_sink_posts_total{stage="wear-alert",status="posted"} 4"#,
+                       #"wear_alert_sink_posts_total{stage="wear-alert",status="failed"} 0"#,
+                       #"wear_alert_outbox_pending{stage="wear-alert"} 0"#,
+                       #"wear_alert_receipts_total{stage="wear-alert",status="posted"} 4"#] {
+            #expect(metrics.contains(sample + "\n"), "missing \(sample) in\n\(metrics)")
+        }
+        let check = try ProcessRun.run(try MetricsEndToEndTests.promtool(), ["check", "metrics"], input: Data(metrics.utf8))
+        #expect(check.status == 0, "promtool: \(check.stdoutText)\(check.stderrText)")
         for secret in [Self.oauth.consumerSecret, Self.oauth.tokenSecret, Self.oauth.consumerKey, Self.oauth.token] {
             #expect(!stage.stderr.contains(secret))
             #expect(!String(decoding: stage.stdout, as: UTF8.self).contains(secret))
@@ -132,7 +143,8 @@ import WearTestingHTTP
         let down = try FakeXServer()
         defer { down.shutdown() }
         for _ in 0..<100 { down.script(.unavailable) } // more than the drain can try
-        let first = try LiveStage("wear-alert", arguments(outbox: outbox, server: down, drain: "1s"),
+        let metricsFile = temporary.file("alert.prom").path
+        let first = try LiveStage("wear-alert", arguments(outbox: outbox, server: down, drain: "1s", metrics: metricsFile),
                                   environment: Self.bearerEnvironment)
         first.write(try Data(contentsOf: Self.folder.appendingPathComponent("input.ndjson")))
         first.closeInput()
@@ -140,6 +152,7 @@ import WearTestingHTTP
         #expect(first.stderr.contains("delivery stopped with 4 posts pending in \(outbox); the next start sends them first"),
                 "stderr: \(first.stderr)")
         #expect(entryFiles(outbox).count == 4)
+        #expect(try String(contentsOfFile: metricsFile, encoding: .utf8).contains(#"wear_alert_outbox_pending{stage="wear-alert"} 4"# + "\n"))
         #expect(!down.requests.isEmpty)
         #expect(down.requests.allSatisfy { $0.header("Authorization") == "Bearer \(Self.bearer)" })
         #expect(first.stdoutLines.allSatisfy { field($0, "status") == "queued" }) // nothing posted, nothing failed
@@ -162,6 +175,29 @@ import WearTestingHTTP
                 == expected.receipts.filter { field($0, "status") == "posted" }.compactMap { field($0, "incident") })
         #expect(entryFiles(outbox).isEmpty)
         #expect(!second.stderr.contains(Self.bearer) && !second.stdoutLines.joined().contains(Self.bearer))
+    }
+
+    @Test func aPostTheOutboxCannotTakeStopsTheRunWith74() throws {
+        let server = try FakeXServer()
+        defer { server.shutdown() }
+        let temporary = try TemporaryDirectory()
+        let outbox = temporary.url.appendingPathComponent("outbox").path
+        let stage = try LiveStage("wear-alert", arguments(outbox: outbox, server: server), environment: Self.bearerEnvironment)
+        #expect(Polling.until(upTo: 30) { FileManager.default.fileExists(atPath: outbox + "/.lock") })
+        try FileManager.default.removeItem(atPath: outbox) // the next post has nowhere to go
+        // Records 600 to 700 (line 655 opens an incident): small enough for the pipe, whatever is read.
+        let lines = try String(contentsOf: Self.folder.appendingPathComponent("input.ndjson"), encoding: .utf8)
+            .split(separator: "\n")[600..<700]
+        stage.write(lines.joined(separator: "\n") + "\n")
+        stage.closeInput()
+        #expect(stage.waitForExit(upTo: 60) == 74, "stderr: \(stage.stderr)")
+        #expect(stage.stderr.contains("wear-alert: error: cannot keep post UMDILF43-physiology-1763700163762/opened in the outbox, so it is not sent and wear-alert stops: "),
+                "stderr: \(stage.stderr)")
+        #expect(stage.stdout.isEmpty)
+        #expect(server.requests.isEmpty)
+        let summary = expectBalancedLedger("wear-alert", stdout: nil, stderr: stage.stderr, rejects: nil)
+        // The rest of the batch after the failed post: rejected for what it is, not as an output failure.
+        #expect(summary.map { $0.byReason.keys.allSatisfy { $0 == "stage_failed" } } == true, "stderr: \(stage.stderr)")
     }
 
     @Test func sinkXWithoutAnOutboxIsAUsageError() throws {
