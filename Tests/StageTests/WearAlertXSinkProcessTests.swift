@@ -177,6 +177,38 @@ import WearTestingHTTP
         #expect(!second.stderr.contains(Self.bearer) && !second.stdoutLines.joined().contains(Self.bearer))
     }
 
+    @Test func aRefusedPostIsReceiptedFailedOnceAndPostedWhenARestartRetriesIt() throws {
+        let expected = try expectedReceipts()
+        let temporary = try TemporaryDirectory()
+        let outbox = temporary.url.appendingPathComponent("outbox").path
+        let refusing = try FakeXServer()
+        defer { refusing.shutdown() }
+        refusing.script(.unauthorized) // later posts wait an hour behind it: every post would fail
+        let first = try LiveStage("wear-alert", arguments(outbox: outbox, server: refusing, drain: "1s"),
+                                  environment: Self.bearerEnvironment)
+        first.write(try Data(contentsOf: Self.folder.appendingPathComponent("input.ndjson")))
+        first.closeInput()
+        #expect(first.waitForExit(upTo: 60) == 0, "stderr: \(first.stderr)")
+        #expect(refusing.requests.count == 1)
+        let failed = first.stdoutLines.filter { field($0, "status") == "failed" }
+        // The stage's own receipt for the post: every member, status failed, no post id.
+        let firstPost = try #require(expected.receipts.first)
+        #expect(failed == [firstPost.replacingOccurrences(of: #""status":"posted","post_id":"1001""#,
+                                                          with: #""status":"failed","post_id":"""#)])
+        #expect(first.stderr.contains("X refused the post: "), "stderr: \(first.stderr)")
+        #expect(first.stderr.contains("delivery stopped with 4 posts pending in \(outbox)"))
+
+        let healthy = try FakeXServer()
+        defer { healthy.shutdown() }
+        let second = try LiveStage("wear-alert", arguments(outbox: outbox, server: healthy), environment: Self.bearerEnvironment)
+        second.closeInput()
+        #expect(second.waitForExit(upTo: 60) == 0, "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("retrying 1 post X refused before the restart"))
+        #expect(healthy.texts == expected.texts)
+        #expect(second.stdoutLines.map { field($0, "status") } == ["posted", "posted", "posted", "posted"])
+        #expect(entryFiles(outbox).isEmpty)
+    }
+
     @Test func aPostTheOutboxCannotTakeStopsTheRunWith74() throws {
         let server = try FakeXServer()
         defer { server.shutdown() }
