@@ -209,6 +209,26 @@ import WearTestingHTTP
         #expect(entryFiles(outbox).isEmpty)
     }
 
+    @Test func sigtermDrainsWithinTheBoundAndCancelsThePostXHoldsUnanswered() throws {
+        let server = try FakeXServer()
+        defer { server.shutdown() }
+        server.script(.hang)
+        let temporary = try TemporaryDirectory()
+        let outbox = temporary.url.appendingPathComponent("outbox").path
+        let stage = try LiveStage("wear-alert", arguments(outbox: outbox, server: server, drain: "1s"),
+                                  environment: Self.bearerEnvironment)
+        stage.write(try Data(contentsOf: Self.folder.appendingPathComponent("input.ndjson")))
+        #expect(Polling.until(upTo: 30) { server.requests.count == 1 })
+        let signalled = Date()
+        stage.signal(SIGTERM) // input still open: the signal alone ends the run
+        #expect(stage.waitForExit(upTo: 30) == 0, "stderr: \(stage.stderr)")
+        #expect(Date().timeIntervalSince(signalled) < 15) // the drain's bound, not the request timeout's 10s twice
+        #expect(stage.stderr.contains("pending in \(outbox); the next start sends"), "stderr: \(stage.stderr)")
+        #expect(!entryFiles(outbox).isEmpty)
+        #expect(!stage.stdoutLines.contains { field($0, "status") == "posted" })
+        _ = expectBalancedLedger("wear-alert", stdout: nil, stderr: stage.stderr, rejects: nil)
+    }
+
     @Test func aPostTheOutboxCannotTakeStopsTheRunWith74() throws {
         let server = try FakeXServer()
         defer { server.shutdown() }
