@@ -178,7 +178,8 @@ let package = Package(
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
-        .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP"]),
+        // WearAlert only for OAuth1, to recompute the signatures the fake X API saw.
+        .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP", "WearAlert"]),
     ],
     cxxLanguageStandard: .cxx17
 )

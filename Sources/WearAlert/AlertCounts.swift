@@ -12,7 +12,7 @@ struct AlertCounts {
     var receipts: [AlertReceipt.Status: Int] = [:]
 
     func metrics(tracker: IncidentTracker, planner: PostPlanner, budgetRemaining: Int,
-                 sink: [(status: String, count: Int)]) -> [MetricFamily] {
+                 sink: [(status: String, count: Int)], outboxPending: Int? = nil) -> [MetricFamily] {
         let stage = (name: "stage", value: "wear-alert")
         func one(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Int) -> MetricFamily {
             MetricFamily(name: name, help: help, kind: kind, samples: [.init(labels: [stage], value: Double(value))])
@@ -21,6 +21,9 @@ struct AlertCounts {
             MetricFamily(name: name, help: help, kind: .counter,
                          samples: values.map { .init(labels: [stage, (name: label, value: $0.0)], value: Double($0.1)) })
         }
+        let outbox = outboxPending.map {
+            [one("wear_alert_outbox_pending", "Posts in --outbox not delivered yet (--sink x).", .gauge, $0)]
+        } ?? []
         return [
             one("wear_alert_anomalies_total", "Records at or above --threshold.", .counter, anomalies),
             labelled("wear_alert_incidents_total", "Incidents by event: opened, escalated, closed (quiet), evicted (--max-incidents).",
@@ -38,6 +41,6 @@ struct AlertCounts {
             one("wear_alert_budget_remaining", "Posts the budget allows now (--budget, sliding window of wall time).", .gauge,
                 budgetRemaining),
             labelled("wear_alert_sink_posts_total", "Posts by the sink's outcome.", "status", sink.map { ($0.status, $0.count) }),
-        ]
+        ] + outbox
     }
 }

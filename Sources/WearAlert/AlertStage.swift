@@ -35,6 +35,8 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
     /// Receipts of posts the sink has not settled yet, by post reference.
     private var pending: [String: [AlertReceipt]] = [:]
     private var counts = AlertCounts()
+    /// The sink could not take a post (its outbox write failed): the run stops.
+    private var failure: StageFailure?
 
     /// Restores `state` (unless reset) before any record is read: a file
     /// that cannot be used is 78, a directory the state cannot be written to 74.
@@ -81,6 +83,7 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
     // MARK: - The runner's calls
 
     public mutating func start(context: inout StageContext) throws(StageFailure) {
+        try sink.start()
         if let fd = sink.descriptor { context.watch(fd) }
         if configuration.files.pseudonymKey == nil {
             logger.notice("no --pseudonym-key: pseudonyms use a random key for this run (no one can tie them to devices later)")
@@ -90,7 +93,7 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
 
     public mutating func process(_ batch: RecordBatch, context: inout StageContext) {
         let now = wallClock.milliseconds
-        for index in 0..<batch.count {
+        for index in 0..<batch.count where failure == nil {
             let ticket = batch.ticket(at: index)
             switch batch.record(at: index, parser: parser) {
             case .failure(let fault):
@@ -114,16 +117,24 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
         }
         emitDueDigest(&context, now: now)
         schedule(&context, now: now)
+        stopIfFailed(&context)
     }
 
     public mutating func deadlinePassed(context: inout StageContext) {
         let now = wallClock.milliseconds
         emitDueDigest(&context, now: now)
         schedule(&context, now: now)
+        stopIfFailed(&context)
     }
 
     public mutating func descriptorReady(_ fd: Int32, context: inout StageContext) {
         emitSettled(&context)
+    }
+
+    /// A post the sink could not take ends the run with its status (74):
+    /// records not read yet stay unread, held ones are rejected at shutdown.
+    private mutating func stopIfFailed(_ context: inout StageContext) {
+        if let failure { context.fail(failure) }
     }
 
     public mutating func finish(context: inout StageContext) {
@@ -136,8 +147,9 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
         } else if !planner.queue.isEmpty {
             logger.notice("end of input: \(planner.queue.count) incidents stay queued for the next digest (saved in --state)")
         }
-        sink.finish()
+        if failure == nil { sink.finish() }
         emitSettled(&context)
+        stopIfFailed(&context)
     }
 
     public mutating func persist() throws {
@@ -163,7 +175,7 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
 
     public func metrics() -> [MetricFamily] {
         counts.metrics(tracker: tracker, planner: planner, budgetRemaining: planner.budget.remaining(at: wallClock.milliseconds),
-                       sink: sink.metrics())
+                       sink: sink.metrics(), outboxPending: sink.outboxPending)
     }
 
     // MARK: - Incidents to receipts
@@ -234,7 +246,15 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
     /// Hands `post` to the sink: the receipts now when it settles at once,
     /// else later (`emitSettled`).
     private mutating func settle(_ post: Post, receipts: [AlertReceipt]) -> [AlertReceipt] {
-        switch sink.submit(post) {
+        guard failure == nil else { return [] }
+        let outcome: PostOutcome
+        do throws(StageFailure) {
+            outcome = try sink.submit(post)
+        } catch {
+            failure = error
+            return []
+        }
+        switch outcome {
         case .settled(let status, let postID):
             return Self.apply(status, postID: postID, to: receipts)
         case .pending:
@@ -260,6 +280,7 @@ public struct AlertStage<Sink: PostSink>: BatchStage {
             guard case .settled(let status, let postID) = outcome, let waiting = pending.removeValue(forKey: reference) else { continue }
             receipts += Self.apply(status, postID: postID, to: waiting)
         }
+        receipts += sink.lateReceipts()
         write(receipts, &context)
     }
 

@@ -1,3 +1,5 @@
+import WearCore
+
 /// One post for a sink: its text and a reference that names it for good
 /// (the outbox's file name and idempotency key, the receipts' link).
 public struct Post: Sendable, Equatable {
@@ -39,12 +41,24 @@ public enum PostOutcome: Sendable, Equatable {
 /// settles on another thread exposes `descriptor` (readable when
 /// `settled()` has news: an eventfd); the stage watches it.
 public protocol PostSink {
-    /// Takes a post; a durable sink has it safe (fsynced) before returning.
-    mutating func submit(_ post: Post) -> PostOutcome
+    /// When the stage starts, after every check of the configuration
+    /// (open an outbox, start a delivery thread); a failure stops the start.
+    mutating func start() throws(StageFailure)
+    /// Takes a post; a durable sink has it safe (fsynced) before returning,
+    /// and throws (74, one line naming the file) when it cannot: the stage
+    /// then stops (`StageContext.fail`) rather than lose the post.
+    mutating func submit(_ post: Post) throws(StageFailure) -> PostOutcome
     /// Outcomes of posts that were `.pending`, in the order they settled.
     mutating func settled() -> [(reference: String, outcome: PostOutcome)]
+    /// Receipts the sink makes itself, for posts the stage holds none for:
+    /// what an earlier run left in the outbox and this run delivered, and a
+    /// post that settles a second time (`failed`, then `posted` on a retry).
+    /// Read together with `settled()`.
+    mutating func lateReceipts() -> [AlertReceipt]
     /// A descriptor to watch for `settled()` news; nil for a synchronous sink.
     var descriptor: Int32? { get }
+    /// Posts waiting in the sink's outbox now (`wear_alert_outbox_pending`); nil without one.
+    var outboxPending: Int? { get }
     /// End of input: settle what can be settled (bounded by the sink's own drain timeout).
     mutating func finish()
     /// Bounded-label metrics of the sink's own (posts by status, outbox pending).
@@ -53,7 +67,10 @@ public protocol PostSink {
 
 extension PostSink {
     public mutating func settled() -> [(reference: String, outcome: PostOutcome)] { [] }
+    public mutating func start() throws(StageFailure) {}
+    public mutating func lateReceipts() -> [AlertReceipt] { [] }
     public var descriptor: Int32? { nil }
+    public var outboxPending: Int? { nil }
     public mutating func finish() {}
     public func metrics() -> [(status: String, count: Int)] { [] }
 }

@@ -30,8 +30,10 @@ public final class LiveStage: @unchecked Sendable {
     /// (the child keeps this process's directory). `standardInput`: a
     /// descriptor to give the child as stdin instead of a pipe (not closed here).
     /// `blockedSignals`: signals the child starts with blocked, as some
-    /// parents (Foundation's `Process`) leave them.
-    public init(_ name: String, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = []) throws {
+    /// parents (Foundation's `Process`) leave them. `environment`: variables
+    /// set (or replaced) for the child only, on top of this process's.
+    public init(_ name: String, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = [],
+                environment: [String: String] = [:]) throws {
         self.name = name
         let executable = try Binaries.url(of: name).path
         Self.spawnLock.lock()
@@ -58,7 +60,15 @@ public final class LiveStage: @unchecked Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let status: Int32
+        if environment.isEmpty {
+            status = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        } else {
+            let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { envp.forEach { free($0) } }
+            status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        }
         if standardInput == nil { close(input[0]) }
         close(output[1])
         close(errors[1])

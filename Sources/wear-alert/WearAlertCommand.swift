@@ -1,11 +1,14 @@
 import ArgumentParser
+import Glibc
 import WearCLI
 import WearCore
 import WearAlert
+import WearAlertX
 
-/// Where posts go. `x` (the X API, its outbox and retries) is not in this build yet.
+/// Where posts go: `stdout`, the dry run; `x`, the X API through `--outbox`.
 enum SinkKind: String, ExpressibleByArgument, CaseIterable {
     case stdout
+    case x
 }
 
 @main
@@ -34,6 +37,16 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
             finer than the hour, an address or firmware. Templates: see
             docs/wear-alert.md. --sink stdout (the default) is the dry run.
 
+            --sink x posts to X (POST <--x-api-base>/2/tweets): each post is
+            written and fsynced into --outbox DIR (required, locked: one process
+            per outbox) before it is sent, and removed once X has it; 429 waits
+            for the reset, 5xx and network errors back off, 401/403 keep the post
+            (receipt "failed"). Posts an earlier run left go first. At end of
+            input it delivers for up to --drain-timeout, then exits 0 and says
+            how many stay pending for the next start. Credentials come from the
+            environment only: X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and
+            X_ACCESS_TOKEN_SECRET (OAuth 1.0a user context), or X_BEARER_TOKEN.
+
             Each record is consumed: stdout carries one receipt per post, e.g.
             {"incident":"KQ4DFA2B-tamper-1763700011500","status":"dry_run",
             "post_id":"","text":"Incident opened: ...","dev":"wr-000042",...};
@@ -46,6 +59,8 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
               wear-alert --budget 100/24h --quiet 5m --threshold 0.99999 \\
                 --template incident.tmpl --digest-template digest.tmpl
               wear-alert --state /var/lib/wear/alert.state --category cpu=traffic
+              X_BEARER_TOKEN=... wear-alert --sink x --outbox /var/lib/wear/outbox \\
+                --state /var/lib/wear/alert.state --drain-timeout 1m
 
             State: with --state FILE the open incidents, the budget's window and
             the digest queue survive a restart (saved at exit and on SIGTERM,
@@ -97,8 +112,26 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
     @Option(name: .long, help: ArgumentHelp("The template of digest posts.", valueName: "file"))
     var digestTemplate: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where posts go: stdout, the dry run (receipts show the text).", valueName: "sink"))
+    @Option(name: .long, help: ArgumentHelp("Where posts go: stdout, the dry run (receipts show the text), or x (needs --outbox and credentials in the environment).", valueName: "sink"))
     var sink = SinkKind.stdout
+
+    @Option(name: .long, help: ArgumentHelp("--sink x: the outbox directory (created 0700, locked); every post is fsynced here before it is sent.", valueName: "dir"))
+    var outbox: String?
+
+    @Option(name: .customLong("x-api-base"), help: ArgumentHelp("--sink x: the X API base (https; plain http only for loopback).", valueName: "url"))
+    var xAPIBase = XClient.defaultAPIBase
+
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("--sink x: at end of input, how long to keep delivering before exiting (the rest stays in --outbox).",
+                            valueName: "duration", default: DurationOption(.seconds(30))),
+            transform: DurationOption.parse)
+    var drainTimeout = DurationOption(.seconds(30))
+
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("--sink x: the longest one request to X may take.", valueName: "duration",
+                            default: DurationOption(.seconds(30))),
+            transform: DurationOption.parse)
+    var requestTimeout = DurationOption(.seconds(30))
 
     @Option(name: .long, help: ArgumentHelp("Restore open incidents, the budget and the digest queue from this file at start; save them (atomically, mode 0600) at exit and on SIGTERM.", valueName: "file"))
     var state: String?
@@ -123,6 +156,21 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
         }
         guard state != nil || !stateReset else { throw ValidationError("--state-reset needs --state FILE") }
         if let state, state.isEmpty { throw ValidationError("--state needs a file name") }
+        switch sink {
+        case .x:
+            guard let outbox, !outbox.isEmpty else {
+                throw ValidationError("--sink x needs --outbox DIR (where posts wait, fsynced, until X has them)")
+            }
+        case .stdout:
+            let xOnly = [(outbox != nil, "--outbox"), (xAPIBase != XClient.defaultAPIBase, "--x-api-base")]
+            if let (_, name) = xOnly.first(where: \.0) { throw ValidationError("\(name) is for --sink x (the sink is stdout)") }
+        }
+        guard drainTimeout.duration >= .zero, drainTimeout.duration <= .seconds(86_400) else {
+            throw ValidationError("--drain-timeout must be between 0s and 24h, found \(drainTimeout.duration.quantityDescription)")
+        }
+        guard requestTimeout.duration >= .milliseconds(100), requestTimeout.duration <= .seconds(600) else {
+            throw ValidationError("--request-timeout must be between 100ms and 10m, found \(requestTimeout.duration.quantityDescription)")
+        }
         _ = try categoryTable()
     }
 
@@ -144,7 +192,7 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
         let stateOptions = state.map { AlertStateOptions(path: $0, reset: stateReset) }
         let (threshold, quiet, maxIncidents, budget, digest) = (threshold, quiet.duration, maxIncidents, budget.rate, digestInterval.duration)
         let maxLineBytes = common.maxLineBytes.bytes
-        StageMain.run(common) { logger in
+        let load = { () throws -> AlertConfiguration in
             var configuration = try AlertConfiguration.loading(files)
             configuration.threshold = threshold
             configuration.quiet = quiet.milliseconds
@@ -153,9 +201,34 @@ struct WearAlertCommand: ParsableCommand, CheckedArguments {
             configuration.budgetWindow = budget.window.milliseconds
             configuration.digestInterval = digest.milliseconds
             configuration.categories = table
-            return try AlertStage(configuration: configuration, sink: DryRunSink(), state: stateOptions,
-                                  maxLineBytes: maxLineBytes, logger: logger)
+            return configuration
         }
+        switch sink {
+        case .stdout:
+            StageMain.run(common) { logger in
+                try AlertStage(configuration: try load(), sink: DryRunSink(), state: stateOptions,
+                               maxLineBytes: maxLineBytes, logger: logger)
+            }
+        case .x:
+            let options = XSink.Options(outbox: outbox ?? "", apiBase: xAPIBase, drainTimeout: drainTimeout.duration,
+                                        requestTimeout: requestTimeout.duration)
+            StageMain.run(common) { logger in
+                // Configuration and credentials first: a refusal then leaves the outbox untouched.
+                let configuration = try load()
+                let credentials = try XCredentials.fromEnvironment(Self.credentialEnvironment())
+                return try AlertStage(configuration: configuration, sink: XSink(options, credentials: credentials, logger: logger),
+                                      state: stateOptions, maxLineBytes: maxLineBytes, logger: logger)
+            }
+        }
+    }
+
+    /// The X credential variables that are set (values never leave the sink's client).
+    static func credentialEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in XCredentials.oauth1Variables + [XCredentials.bearerVariable] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return environment
     }
 }
 

@@ -153,3 +153,40 @@ struct AppendAnythingStage: BatchStage {
         }
     }
 }
+
+/// Passes records until one says `"do":"fail"`, then stops the run
+/// (`StageContext.fail`), leaving that record and the rest of its batch held.
+struct FailingStage: BatchStage {
+    static var name: String { "wear-fail" }
+    private let parser = JSONParser(capacity: 1 << 16)
+
+    mutating func process(_ batch: RecordBatch, context: inout StageContext) {
+        for index in 0..<batch.count {
+            let ticket = batch.ticket(at: index)
+            guard case .success(let record) = batch.record(at: index, parser: parser) else { continue }
+            if record.json?["do"]?.string == "fail" {
+                context.fail(StageFailure(status: .ioError, message: "cannot keep record \(ticket.sequence)"))
+                return
+            }
+            context.pass(ticket)
+        }
+    }
+}
+
+@Suite struct StageFailureTests {
+    @Test func aStageThatFailsStopsTheRunWithItsStatusAndRejectsWhatItHeldAsStageFailed() throws {
+        let harness = try StageHarness(FailingStage())
+        var failure: StageFailure?
+        do {
+            try harness.feed(lines: [#"{"n":1}"#, #"{"n":2,"do":"fail"}"#, #"{"n":3}"#])
+        } catch {
+            failure = error as? StageFailure
+        }
+        #expect(failure?.status == .ioError)
+        #expect(failure?.message == "cannot keep record 1")
+        let outcome = harness.close()
+        #expect(outcome.outputLines == [#"{"n":1}"#]) // the completions of the failing call are applied
+        #expect(outcome.ledger.rejectsByReason == [.stageFailed: 2])
+        #expect(outcome.ledgerProblems().isEmpty, "\(outcome.ledgerProblems())")
+    }
+}

@@ -7,6 +7,7 @@ extension BatchStageRunner {
             try apply(context.takeCompletions())
         }
         context.recordsInFlight = inFlight.count
+        if let failure = context.failure { throw failure }
     }
 
     /// Counts, writes and rejects each entry, in order. A record counts as
@@ -95,4 +96,7 @@ extension RejectReason {
     /// The output failed (closed by its reader, or an I/O error) while the
     /// stage still held the record.
     public static let outputFailed = RejectReason("output_failed")
+    /// The stage stopped the run (`StageContext.fail`: a durable write it
+    /// needs failed) while the record was held or not yet processed.
+    public static let stageFailed = RejectReason("stage_failed")
 }

@@ -28,7 +28,11 @@ extension BatchStageRunner {
         for completions in context.remote.take() {
             try? apply(completions)
         }
-        try? abandonInFlight(.outputFailed, detail: "the output failed while the stage held the record")
+        if let failure = context.failure {
+            try? abandonInFlight(.stageFailed, detail: "the stage stopped before it completed the record: \(failure.message)")
+        } else {
+            try? abandonInFlight(.outputFailed, detail: "the output failed while the stage held the record")
+        }
         // Closed output: the flush fails again, quietly; state is still persisted.
         try? flush()
         RunEnd.persist({ try stage.persist() }, logger: logger)

@@ -21,6 +21,8 @@ public struct StageContext {
     public private(set) var watched: [Int32] = []
     /// The earliest instant the stage asked to be woken at (nil: none).
     public private(set) var deadline: Instant?
+    /// Set by `fail`: the run stops after the current call, with this status.
+    public private(set) var failure: StageFailure?
 
     init(clock: any StageClock, remote: RemoteCompleter) {
         self.clock = clock
@@ -70,6 +72,14 @@ public struct StageContext {
     /// earliest of several requests wins. Cleared when it fires.
     public mutating func wake(at instant: Instant) {
         if deadline.map({ instant < $0 }) ?? true { deadline = instant }
+    }
+
+    /// The stage cannot go on (a durable write failed): the runner applies
+    /// this call's completions, then stops reading and exits with
+    /// `failure`'s status after the usual shutdown (what is still held is
+    /// rejected, state is persisted, the summary is logged). The first wins.
+    public mutating func fail(_ failure: StageFailure) {
+        if self.failure == nil { self.failure = failure }
     }
 
     /// Forgets the requested deadline.
