@@ -229,6 +229,34 @@ import WearTestingHTTP
         _ = expectBalancedLedger("wear-alert", stdout: nil, stderr: stage.stderr, rejects: nil)
     }
 
+    @Test func killNineWhileXHoldsAnAcceptedPostThenARestartDeliversEveryPostOnce() throws {
+        let expected = try expectedReceipts()
+        // As X: a text accepted once is a duplicate after (the same server for both runs).
+        let server = try FakeXServer(acceptsEachTextOnce: true)
+        defer { server.shutdown() }
+        server.script(.created(), .created(), .acceptAndHang) // X takes post 3 and never answers
+        let temporary = try TemporaryDirectory()
+        let outbox = temporary.url.appendingPathComponent("outbox").path
+        let first = try LiveStage("wear-alert", arguments(outbox: outbox, server: server), environment: Self.oauthEnvironment)
+        first.write(try Data(contentsOf: Self.folder.appendingPathComponent("input.ndjson")))
+        first.closeInput()
+        // Post 3 held by X, and the end of input read (the digest written to the outbox): the drain is waiting.
+        #expect(Polling.until(upTo: 30) { server.requests.count == 3 && entryFiles(outbox).count == 2 },
+                "post 3 on its way, the digest queued: \(entryFiles(outbox)) \(first.stderr)")
+        first.signal(SIGKILL)
+        #expect(first.waitForExit(upTo: 30) == 128 + SIGKILL)
+        #expect(entryFiles(outbox).count == 2, "posts 3 and 4 (the digest) survive the kill: \(entryFiles(outbox))")
+
+        let second = try LiveStage("wear-alert", arguments(outbox: outbox, server: server), environment: Self.oauthEnvironment)
+        second.closeInput()
+        #expect(second.waitForExit(upTo: 60) == 0, "stderr: \(second.stderr)")
+        #expect(server.accepted == expected.texts, "each post accepted exactly once, in order")
+        #expect(server.requests.count == 5, "post 3 sent again (X answers duplicate), the digest once")
+        #expect(second.stdoutLines.map { field($0, "status") } == ["posted", "posted"])
+        #expect(second.stdoutLines.compactMap { field($0, "post_id") } == ["", "1004"], "duplicate content: no id")
+        #expect(entryFiles(outbox).isEmpty)
+    }
+
     @Test func aPostTheOutboxCannotTakeStopsTheRunWith74() throws {
         let server = try FakeXServer()
         defer { server.shutdown() }
