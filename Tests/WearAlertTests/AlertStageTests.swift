@@ -12,18 +12,6 @@ struct HarnessWallClock: WallClock {
     var milliseconds: Int64 { epoch + clock.now.nanoseconds / 1_000_000 }
 }
 
-/// A small seeded generator (SplitMix64), for property tests that replay.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Scored records as wear-score writes them.
 enum Scored {
     static func line(dev: String, rx: Int64, score: Double?, why: [(String, String, Double)] = [], flags: [String] = [],
@@ -107,7 +95,7 @@ enum Scored {
     /// one's receipts say queued then digest, and the budget holds.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func everyIncidentIsInExactlyOnePostOrDigest(seed: UInt64) throws {
-        var random = SeededRandom(state: seed)
+        var random = SplitMix64(state: seed)
         let budget = Int.random(in: 1...6, using: &random)
         let harness = try Self.harness(Self.configuration(budget: budget, digestInterval: 600_000))
         let categories = [("hr", "level"), ("acc_mag", "change"), ("all", "stuck"), ("dt", "level")]
@@ -152,7 +140,7 @@ enum Scored {
     }
 
     @Test func aRunSplitByTheStateFileWritesWhatOneRunWrites() throws {
-        var random = SeededRandom(state: 42)
+        var random = SplitMix64(state: 42)
         var lines: [String] = []
         var time = Self.start
         for index in 0..<400 {
@@ -229,7 +217,7 @@ enum Scored {
     /// values, addresses and firmware; no receipt's text holds any of them
     /// (receipts' `dev` does: receipts stay on the backend).
     @Test func noReceiptTextHoldsADeviceIdSeqValueAddressOrFirmware() throws {
-        var random = SeededRandom(state: 7)
+        var random = SplitMix64(state: 7)
         let harness = try Self.harness(Self.configuration(budget: 5, digestInterval: 60_000))
         var planted: [String] = []
         var time = Self.start

@@ -1,4 +1,5 @@
 import Testing
+import WearTesting
 import WearAlert
 
 /// A property test of "anonymous by construction": incidents whose device
@@ -6,18 +7,6 @@ import WearAlert
 /// identifiers, rendered with the built-in templates and with templates that
 /// use every placeholder; no post may contain any of them.
 @Suite struct PostPrivacyTests {
-    /// SplitMix64: a seeded, deterministic generator (the same run every time).
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// What the alert stage knows about an incident, secrets included.
     struct PlantedIncident {
         var dev: String

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WearTesting
 @testable import WearScore
 
 /// The calibration promise (docs/wear-score.md, "The score"): on clean data
@@ -8,26 +9,13 @@ import Testing
 /// a smooth AR(1) process, white noise, and an integer-valued (quantised)
 /// reading, 100 devices × 2,000 records after warm-up.
 @Suite struct CalibrationOnCleanDataTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
-        mutating func gaussian() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
-    }
-
     static func cleanScores() -> [Double] {
         var parameters = DetectorParameters()
         parameters.warmup = 64
         var stuck = SIMDMask<SIMD8<Int32>>()
         for lane in 0..<3 { stuck[lane] = true }
         let detector = Detector(parameters: parameters, stuckLanes: stuck)
-        var random = SplitMix(state: 42)
+        var random = SplitMix64(state: 42)
         var scores: [Double] = []
         for device in 0..<100 {
             var state = DeviceState(parameters)
