@@ -63,13 +63,8 @@ public struct IncidentPost: Sendable, Equatable {
     /// `dev`); `dev` itself is not kept.
     public init(dev: String, key: PseudonymKey, category: AlertCategory, severity: PostSeverity,
                 opened: Int64, count: Int, why: [WhyItem], status: IncidentStatus) {
-        pseudonym = key.pseudonym(dev: dev, eventTime: opened)
-        self.category = category
-        self.severity = severity
-        self.opened = opened
-        self.count = count
-        self.why = why
-        self.status = status
+        self.init(checked: key.pseudonym(dev: dev, eventTime: opened), category: category, severity: severity,
+                  opened: opened, count: count, why: why, status: status)
     }
 
     /// With a pseudonym already computed; nil unless it is 8 of `A-Z2-7`.
@@ -77,6 +72,12 @@ public struct IncidentPost: Sendable, Equatable {
                  opened: Int64, count: Int, why: [WhyItem], status: IncidentStatus) {
         guard pseudonym.unicodeScalars.count == 8,
               pseudonym.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("2"..."7").contains($0) }) else { return nil }
+        self.init(checked: pseudonym, category: category, severity: severity, opened: opened, count: count, why: why,
+                  status: status)
+    }
+
+    private init(checked pseudonym: String, category: AlertCategory, severity: PostSeverity,
+                 opened: Int64, count: Int, why: [WhyItem], status: IncidentStatus) {
         self.pseudonym = pseudonym
         self.category = category
         self.severity = severity

@@ -75,17 +75,6 @@ import WearTestingHTTP
         return (receipts, texts)
     }
 
-    /// The `name="value"` pairs of an `OAuth ...` header.
-    func oauthParameters(_ header: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in header.dropFirst("OAuth ".count).split(separator: ", ") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            result[String(parts[0])] = String(parts[1].dropFirst().dropLast()).removingPercentEncoding
-        }
-        return result
-    }
-
     @Test func postsEachIncidentAndTheDigestOnceWithAValidSignatureAndEmptiesTheOutbox() throws {
         let server = try FakeXServer(acceptsEachTextOnce: true)
         defer { server.shutdown() }
