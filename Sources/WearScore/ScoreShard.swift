@@ -68,11 +68,7 @@ public struct ScoreShard: Stage {
     public mutating func persist() throws {
         guard let (exchange, shard) = exchange else { return }
         var encoder = DeviceStateEncoder(writer: StateWriter(reservingCapacity: devices.count * (ScoreState.stateBytes + 24)))
-        devices.forEachLeastRecentFirst { key, row in
-            encoder.writer.u32(UInt32(key.count))
-            encoder.writer.bytes(key)
-            try? states[Int(row)].code(&encoder) // encoding cannot fail
-        }
+        devices.forEachLeastRecentFirst { key, row in ScoreState.append(key: key, state: states[Int(row)], to: &encoder) }
         exchange.put(ShardSave(devices: devices.count, bytes: encoder.writer.output), shard: shard)
     }
 

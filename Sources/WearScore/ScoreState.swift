@@ -74,9 +74,12 @@ public enum ScoreState {
                                 body: [head.output] + saves.map(\.bytes))
     }
 
-    /// The same as one `StateFile` (tests).
-    static func file(configuration: ScoreConfiguration, saves: [ShardSave]) throws(StateFileError) -> StateFile {
-        try StateFile(decoding: chunks(configuration: configuration, saves: saves).flatMap { $0 })
+    /// Appends one device as the body stores it (what `RestoredPart` reads back).
+    static func append(key: UnsafeRawBufferPointer, state: DeviceState, to encoder: inout DeviceStateEncoder) {
+        encoder.writer.u32(UInt32(key.count))
+        encoder.writer.bytes(key)
+        var state = state
+        try? state.code(&encoder) // encoding cannot fail
     }
 }
 

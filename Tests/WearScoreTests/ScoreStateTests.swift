@@ -26,12 +26,10 @@ import WearTesting
     static func encode(_ devices: [(String, DeviceState)]) throws -> StateFile {
         var encoder = DeviceStateEncoder(writer: StateWriter())
         for (key, state) in devices {
-            var state = state
-            encoder.writer.u32(UInt32(key.utf8.count))
-            encoder.writer.bytes(Array(key.utf8))
-            try? state.code(&encoder)
+            Array(key.utf8).withUnsafeBytes { ScoreState.append(key: $0, state: state, to: &encoder) }
         }
-        return try ScoreState.file(configuration: configuration, saves: [ShardSave(devices: devices.count, bytes: encoder.writer.output)])
+        let saves = [ShardSave(devices: devices.count, bytes: encoder.writer.output)]
+        return try StateFile(decoding: ScoreState.chunks(configuration: configuration, saves: saves).flatMap { $0 })
     }
 
     static func fields(_ state: DeviceState) -> [Float] {
