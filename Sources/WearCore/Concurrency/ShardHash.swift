@@ -27,24 +27,35 @@ public struct ShardHash: Sendable, Equatable {
     @inline(__always)
     public func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let count = bytes.count
-        var state = seed ^ (UInt64(truncatingIfNeeded: count) &* 0x94D0_49BB_1331_11EB)
+        var state = Self.initial(seed, count: count)
         var offset = 0
         while offset + 8 <= count {
             let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             state = Self.fold(state ^ word, multiplier)
             offset += 8
         }
-        if offset < count {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                word |= UInt64(bytes[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            state = Self.fold(state ^ word ^ 0xFF51_AFD7_ED55_8CCD, multiplier)
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            word |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
         }
-        return Self.fold(state ^ (state >> 32), 0xC4CE_B9FE_1A85_EC53)
+        return Self.final(state, tail: word, tailBytes: count & 7, multiplier)
+    }
+
+    /// The state before the first word: the seed and the length.
+    @inline(__always)
+    private static func initial(_ seed: UInt64, count: Int) -> UInt64 {
+        seed ^ (UInt64(truncatingIfNeeded: count) &* 0x94D0_49BB_1331_11EB)
+    }
+
+    /// The hash from the state after the whole words and the last 1 to 7
+    /// bytes (`tail`, little-endian; none when `tailBytes` is 0).
+    @inline(__always)
+    private static func final(_ state: UInt64, tail: UInt64, tailBytes: Int, _ multiplier: UInt64) -> UInt64 {
+        let state = tailBytes > 0 ? fold(state ^ tail ^ 0xFF51_AFD7_ED55_8CCD, multiplier) : state
+        return fold(state ^ (state >> 32), 0xC4CE_B9FE_1A85_EC53)
     }
 
     /// The hash of a string's UTF-8 bytes.
@@ -73,7 +84,7 @@ public struct ShardHash: Sendable, Equatable {
 
         public init(_ hash: ShardHash, totalCount: Int) {
             self.hash = hash
-            state = hash.seed ^ (UInt64(truncatingIfNeeded: totalCount) &* 0x94D0_49BB_1331_11EB)
+            state = ShardHash.initial(hash.seed, count: totalCount)
             remaining = totalCount
         }
 
@@ -107,9 +118,7 @@ public struct ShardHash: Sendable, Equatable {
         /// The hash; every byte of `totalCount` must have been given.
         public func finish() -> UInt64 {
             precondition(remaining == 0, "ShardHash.Stream: \(remaining) bytes short of totalCount")
-            var state = self.state
-            if filled > 0 { state = ShardHash.fold(state ^ word ^ 0xFF51_AFD7_ED55_8CCD, hash.multiplier) }
-            return ShardHash.fold(state ^ (state >> 32), 0xC4CE_B9FE_1A85_EC53)
+            return ShardHash.final(state, tail: word, tailBytes: Int(filled), hash.multiplier)
         }
     }
 
