@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: a simulated fleet with labelled attacks, sealed as devices do,
-# through the four stages in one shell pipe, then scored against the labels.
+# through the four stages (pipelines/wear-pipeline.sh), then scored against
+# the labels; prints the posts it would make and each stage's accounting.
 #
 #   scripts/demo.sh [BIN_DIR]      (make demo builds release and passes .build/release)
 #
@@ -27,28 +28,43 @@ umask 077
 "$bin/wear" keys new --out "$dir/pseudonym.key"
 
 echo "demo: $devices devices, $duration of telemetry, every attack type (seed $seed); files in $dir" >&2
+# The reference composition, as operators run it: rejects and metrics per
+# stage, wear-score's and wear-alert's state in $dir/state, and taps of the
+# filtered and scored records for wear eval.
 set +e
 "$bin/wear" sim --devices "$devices" --duration "$duration" --seed "$seed" --attacks all \
         --master-key "$dir/master.key" --labels "$dir/labels.ndjson" \
-    | "$bin/wear-decrypt" --master-key "$dir/master.key" --rejects "$dir/decrypt.rejects" \
-        --metrics-file "$dir/decrypt.prom" \
-    | "$bin/wear-filter" --rules "$rules" --rejects "$dir/filter.rejects" --metrics-file "$dir/filter.prom" \
-    | tee "$dir/filtered.ndjson" \
-    | "$bin/wear-score" --rejects "$dir/score.rejects" --metrics-file "$dir/score.prom" \
-    | tee "$dir/scored.ndjson" \
-    | "$bin/wear-alert" --pseudonym-key "$dir/pseudonym.key" --rejects "$dir/alert.rejects" --metrics-file "$dir/alert.prom" \
+    | pipelines/wear-pipeline.sh --bin "$bin" --master-key "$dir/master.key" \
+        --pseudonym-key "$dir/pseudonym.key" --rules "$rules" --state-dir "$dir/state" \
+        --rejects-dir "$dir" --metrics-dir "$dir" --tap-dir "$dir" --report "$dir/report.txt" \
     > "$dir/receipts.ndjson"
 status=("${PIPESTATUS[@]}")
 set -e
-for i in "${!status[@]}"; do
-    if [[ ${status[$i]} -ne 0 ]]; then
-        echo "demo: stage $i of the pipe exited with ${status[$i]}" >&2
-        exit 1
-    fi
-done
+if [[ ${status[0]} -ne 0 || ${status[1]} -ne 0 ]]; then
+    [[ -f "$dir/report.txt" ]] && cat "$dir/report.txt" >&2
+    echo "demo: the simulator exited with ${status[0]}, the pipeline with ${status[1]}" >&2
+    exit 1
+fi
+
+# What the dry run would have posted to X: the public text only.
+posts=$(grep -c '"status":"dry_run"' "$dir/receipts.ndjson" || true)
+echo >&2
+echo "demo: the $posts posts wear-alert would make on X (dry run; every receipt in $dir/receipts.ndjson)" >&2
+python3 - "$dir/receipts.ndjson" >&2 <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    receipt = json.loads(line)
+    if receipt.get("status") == "dry_run":
+        print("  | " + receipt["text"].replace("\n", "\n  | "))
+        print("  |")
+PY
 
 echo >&2
 echo "demo: what was injected and where it was caught" >&2
-"$bin/wear" eval --labels "$dir/labels.ndjson" --decrypt-rejects "$dir/decrypt.rejects" \
-    --filter-rejects "$dir/filter.rejects" --scored "$dir/scored.ndjson" \
+"$bin/wear" eval --labels "$dir/labels.ndjson" --decrypt-rejects "$dir/wear-decrypt.rejects" \
+    --filter-rejects "$dir/wear-filter.rejects" --scored "$dir/scored.ndjson" \
     --receipts "$dir/receipts.ndjson" --pseudonym-key "$dir/pseudonym.key"
+
+echo >&2
+echo "demo: per-stage accounting and throughput (from each stage's metrics file)" >&2
+cat "$dir/report.txt" >&2

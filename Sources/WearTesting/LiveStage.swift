@@ -32,10 +32,20 @@ public final class LiveStage: @unchecked Sendable {
     /// `blockedSignals`: signals the child starts with blocked, as some
     /// parents (Foundation's `Process`) leave them. `environment`: variables
     /// set (or replaced) for the child only, on top of this process's.
-    public init(_ name: String, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = [],
-                environment: [String: String] = [:]) throws {
-        self.name = name
-        let executable = try Binaries.url(of: name).path
+    public convenience init(_ name: String, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = [],
+                            environment: [String: String] = [:]) throws {
+        try self.init(executable: try Binaries.url(of: name), arguments, standardInput: standardInput,
+                      blockedSignals: blockedSignals, environment: environment)
+    }
+
+    /// Starts any executable (a script, say) the same way. `newProcessGroup`:
+    /// the child leads a process group of its own, so `signalGroup` can do
+    /// what a terminal's Ctrl-C does (signal the whole foreground group)
+    /// without reaching the test runner.
+    public init(executable url: URL, _ arguments: [String], standardInput: Int32? = nil, blockedSignals: [Int32] = [],
+                environment: [String: String] = [:], newProcessGroup: Bool = false) throws {
+        self.name = url.lastPathComponent
+        let executable = url.path
         Self.spawnLock.lock()
         defer { Self.spawnLock.unlock() }
         let input = standardInput == nil ? try Self.makePipe() : [standardInput!, -1]
@@ -56,7 +66,12 @@ public final class LiveStage: @unchecked Sendable {
         for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            flags |= POSIX_SPAWN_SETPGROUP
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
@@ -135,6 +150,14 @@ public final class LiveStage: @unchecked Sendable {
     }
 
     public func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Signals the child's whole process group, as a terminal does on
+    /// Ctrl-C; only for a child started with `newProcessGroup` (else the
+    /// group would be the test runner's own, and nothing is sent).
+    public func signalGroup(_ number: Int32) {
+        guard getpgid(pid) == pid else { return }
+        kill(-pid, number)
+    }
 
     public func closeInput() {
         if inputFD >= 0 { close(inputFD) }
