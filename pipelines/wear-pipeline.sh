@@ -71,8 +71,8 @@ bin= input= output= master_key= keys= pseudonym_key= rules= report=
 state_dir=./wear-state rejects_dir= metrics_dir= tap_dir= metrics_interval=10s
 decrypt_args=() filter_args=() score_args=() alert_args=()
 
-options=" --bin --input --output --master-key --keys --pseudonym-key --rules --state-dir --rejects-dir
- --metrics-dir --tap-dir --report --metrics-interval --decrypt-arg --filter-arg --score-arg --alert-arg "
+options=" --bin --input --output --master-key --keys --pseudonym-key --rules --state-dir --rejects-dir "
+options+=" --metrics-dir --tap-dir --report --metrics-interval --decrypt-arg --filter-arg --score-arg --alert-arg "
 while (($#)); do
     option=$1 value=
     case $option in
