@@ -18,6 +18,7 @@ packages=(
     nginx            # the stream front (pipelines/nginx): the traffic-log test runs it
     libnginx-mod-stream  # nginx's stream {} module (TLS termination, the JSON session log)
     openssl          # test certificates, and the TLS clients of the nginx tests (s_client)
+    procps           # /bin/kill: the units' ExecReload=, which systemd-analyze verify checks
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
