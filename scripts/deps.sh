@@ -14,6 +14,11 @@ packages=(
     prometheus       # promtool, which checks our metrics files in the tests
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
+    systemd          # systemd-analyze verify/security and systemd-tmpfiles check pipelines/systemd
+    nginx            # the stream front (pipelines/nginx): the traffic-log test runs it
+    libnginx-mod-stream  # nginx's stream {} module (TLS termination, the JSON session log)
+    openssl          # test certificates, and the TLS clients of the nginx tests (s_client)
+    procps           # /bin/kill: the units' ExecReload=, which systemd-analyze verify checks
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
