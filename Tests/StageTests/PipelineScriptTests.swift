@@ -103,6 +103,29 @@ import WearTesting
         for stage in Self.stages { #expect(report.contains(stage), "report names \(stage)") }
     }
 
+    /// --rejects-dir, --metrics-dir, --tap-dir, --input and --output: the
+    /// taps hold exactly what wear-filter and wear-score wrote.
+    @Test func filesGoWhereTheOptionsSay() throws {
+        let fleet = try Fleet()
+        let folder = fleet.folder
+        try fleet.envelopes.write(to: folder.file("envelopes.ndjson"))
+        let run = try ProcessRun.run(Self.script, fleet.arguments() + [
+            "--input", folder.file("envelopes.ndjson").path, "--output", folder.file("receipts.ndjson").path,
+            "--rejects-dir", folder.file("rejects").path, "--metrics-dir", folder.file("metrics").path,
+            "--tap-dir", folder.file("taps").path, "--score-arg=--workers=2", "--alert-arg", "--quiet=5m"])
+        #expect(run.status == 0, "wear-pipeline.sh: \(run.stderrText)")
+        #expect(run.stdout.isEmpty, "receipts went to --output")
+        #expect(lineCount(try Data(contentsOf: folder.file("receipts.ndjson"))) > 0)
+        for (tap, stage) in [("filtered", "wear-filter"), ("scored", "wear-score")] {
+            let metrics = Self.samples(folder.file("metrics/\(stage).prom"))
+            let written = Int(metrics[#"wear_records_out_total{stage="\#(stage)"}"#] ?? -1)
+            #expect(lineCount(try Data(contentsOf: folder.file("taps/\(tap).ndjson"))) == written, "\(tap) tap")
+        }
+        for stage in Self.stages {
+            #expect(FileManager.default.fileExists(atPath: folder.file("rejects/\(stage).rejects").path), "\(stage): rejects in --rejects-dir")
+        }
+    }
+
     /// Writes the first `count` envelopes, then waits until records have
     /// reached wear-alert (so every pipe has carried some), or fails.
     private func feedUntilFlowing(_ pipeline: LiveStage, _ fleet: Fleet, count: Int) throws {
