@@ -15,10 +15,20 @@ public struct DetectorParameters: Sendable, Equatable {
     public var absoluteFloor: Float = 1e-6
     /// Where the learned tail starts, in standard deviations.
     public var tail: Float = 2.5
-    /// Weight of an exceedance in the mean excess, the most one excess counts, and the mean excess's floor.
-    public var excessWeight: Float = 1.0 / 8
-    public var excessCap: Float = 32
-    public var excessFloor: Float = 0.2
+    /// The tails' prior, in exceedances of `tail`: the rate starts at a
+    /// normal's as if `tailPriorExceedances` had been seen at that rate, and
+    /// the log-excess at `priorLogExcess` as if that many had had it.
+    public var tailPriorExceedances: Float = 8
+    /// The prior mean log-excess ln(|z| / tail): 0.2 is a power-law tail of
+    /// index 5, heavier than a normal's beyond 2.5 sd (0.116, index 8.6).
+    public var priorLogExcess: Float = 0.2
+    /// The least weight of a record in the exceedance rate (its longest memory) ...
+    public var tailRateWeight: Float = 1.0 / 1024
+    /// ... and of an exceedance in the mean log-excess.
+    public var logExcessWeight: Float = 1.0 / 64
+    /// The most one exceedance's log-excess counts (ln 7.4: |z| of 18.5 at a tail of 2.5), and the mean's floor.
+    public var logExcessCap: Float = 2
+    public var logExcessFloor: Float = 0.05
     /// Records of a device before it gets a score.
     public var warmup = 64
     /// Probability of one filter flag on a clean record.
@@ -28,13 +38,13 @@ public struct DetectorParameters: Sendable, Equatable {
 
     public init() {}
 
-    /// The normal's two-sided rate beyond `tail`, and its mean excess there: the tails' prior.
-    var tailPrior: (q: Float, s: Float) {
-        let t = Double(tail)
-        let q = erfc(t / 2.0.squareRoot())
-        let density = exp(-t * t / 2) / (2 * Double.pi).squareRoot()
-        return (Float(q), Float(density / (q / 2) - t))
+    /// The tails' prior: the normal's two-sided rate beyond `tail`, and `priorLogExcess`.
+    var tailPrior: (q: Float, h: Float) {
+        (Float(erfc(Double(tail) / 2.0.squareRoot())), priorLogExcess)
     }
+
+    /// Records the exceedance rate's prior stands for (`tailPriorExceedances` at the normal's rate).
+    var tailPriorRecords: Float { tailPriorExceedances / tailPrior.q }
 }
 
 /// The lanes of a device's features (at most 8).
@@ -54,6 +64,7 @@ public struct DeviceState: Sendable {
     var last = Lanes(repeating: .nan)
     var repeatRate = Lanes(repeating: 0.5)
     var run = Lanes()
+    /// Per test: the rate of exceedances of `tail` sd, and their mean log-excess ln(|z| / tail).
     var levelRate: Lanes, levelExcess: Lanes
     var changeRate: Lanes, changeExcess: Lanes
     /// Values and differences seen per feature (capped at 65,535).
@@ -65,7 +76,7 @@ public struct DeviceState: Sendable {
     public init(_ parameters: DetectorParameters) {
         let prior = parameters.tailPrior
         levelRate = Lanes(repeating: prior.q)
-        levelExcess = Lanes(repeating: prior.s)
+        levelExcess = Lanes(repeating: prior.h)
         changeRate = levelRate
         changeExcess = levelExcess
     }
@@ -142,12 +153,12 @@ public struct Detector {
         if evidence.tests > 0 { evidence.pMin = erfc(Double(largest) / 2.0.squareRoot()) }
         if any(tailLevel .| tailChange) {
             for i in 0..<8 where tailLevel[i] {
-                let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], s: state.levelExcess[i], sFloor: p.excessFloor)
+                let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], h: state.levelExcess[i], hFloor: p.logExcessFloor)
                 evidence.pMin = min(evidence.pMin, pl)
                 evidence.level[i] = Self.equivalentZ(pl, sign: zLevel[i])
             }
             for i in 0..<8 where tailChange[i] {
-                let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], s: state.changeExcess[i], sFloor: p.excessFloor)
+                let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], h: state.changeExcess[i], hFloor: p.logExcessFloor)
                 evidence.pMin = min(evidence.pMin, pc)
                 evidence.change[i] = Self.equivalentZ(pc, sign: zChange[i])
             }
@@ -231,15 +242,32 @@ public struct Detector {
         variance.replace(with: variance + b * (rv * rv - variance), where: used .& (n .> 0))
     }
 
+    /// The tail of one test (peaks over threshold, docs/wear-score.md "The
+    /// score"): the rate of exceedances is a running average from the prior
+    /// (weight 1 / (records + the prior's records)) until its weight reaches
+    /// `tailRateWeight`; the mean log-excess (the Hill estimator of a power
+    /// law's 1/index) a running average over the exceedances, the prior's
+    /// counted, until its weight reaches `logExcessWeight`.
     private static func learnTail(rate: inout Lanes, excess: inout Lanes, z: Lanes, used: SIMDMask<SIMD8<Int32>>,
                                   count: Lanes, p: DetectorParameters) {
         let tail = Lanes(repeating: p.tail)
-        let over = magnitude(z) .> tail
+        let a = magnitude(z)
+        let over = used .& (a .> tail)
+        let seen = count + Lanes(repeating: p.tailPriorRecords)
         let one = Lanes(repeating: 1)
-        let b = (one / (count + Lanes(repeating: 2))).replacing(with: p.beta, where: count .>= Lanes(repeating: Float(p.warmup)))
+        // Masked selects rather than SIMD max (see learnMoments).
+        let (rateFloor, excessFloor) = (Lanes(repeating: p.tailRateWeight), Lanes(repeating: p.logExcessWeight))
+        var b = one / seen
+        b.replace(with: rateFloor, where: b .< rateFloor)
+        // Exceedances so far, the prior's included (the rate times the records it averages).
+        var g = one / (rate * seen + one)
+        g.replace(with: excessFloor, where: g .< excessFloor)
         let hit = Lanes(repeating: 0).replacing(with: 1, where: over)
         rate.replace(with: rate + b * (hit - rate), where: used)
-        let e = (magnitude(z) - tail).replacing(with: p.excessCap, where: magnitude(z) - tail .> Lanes(repeating: p.excessCap))
-        excess.replace(with: excess + p.excessWeight * (e - excess), where: used .& over)
+        guard any(over) else { return }
+        for i in 0..<8 where over[i] {
+            let e = min(Glibc.logf(a[i] / p.tail), p.logExcessCap)
+            excess[i] += g[i] * (e - excess[i])
+        }
     }
 }

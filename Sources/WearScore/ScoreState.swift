@@ -4,19 +4,21 @@ import WearCore
 /// wear-score's `--state FILE`: every device's detector state, in a
 /// `StateFile` (docs/wear-score.md, "State").
 ///
-/// Body, format 1 (little-endian): lanes (u32, the feature count), devices
+/// Body, format 2 (little-endian): lanes (u32, the feature count), devices
 /// (u64), then per device, least recently seen first within each saved
 /// shard: the key (u32 length + bytes) and `DeviceState`'s fields in
 /// declaration order (`DeviceState.code`): 11 lanes vectors of 8 f32, two
 /// of 8 u16, the record count u32 and the event time i64 — 396 bytes plus
-/// the key.
+/// the key. Format 2 keeps the tails' mean log-excess where format 1 kept
+/// a mean excess in standard deviations (same layout, another meaning):
+/// a format-1 file is refused as a format this build does not read.
 ///
 /// The file's configuration is the key and the features (names and
 /// sources, in order): their meaning is what the state is about. Detector
 /// settings (--warmup, --flag-p, --no-stuck) may change between runs.
 public enum ScoreState {
     public static let stage = "wear-score"
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     static let stateBytes = 11 * 32 + 2 * 16 + 4 + 8
 
     /// What a state file must have been written for.

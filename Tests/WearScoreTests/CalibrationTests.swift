@@ -46,10 +46,10 @@ import Testing
 
     @Test func beyondTheTailTheLearnedTailIsUsedButNeverLighterThanTheNormal() {
         let normal = erfc(4 / 2.0.squareRoot())
-        // A light learned tail (rate of a normal, tiny excess) cannot go below the normal.
-        #expect(Calibration.residualP(4, tail: 2.5, q: 0.0124, s: 0.01, sFloor: 0.2) == normal)
-        // A heavy one (1 % beyond 2.5 sd, mean excess 2 sd) gives 0.01·e^(−0.75).
-        #expect(abs(Calibration.residualP(-4, tail: 2.5, q: 0.01, s: 2, sFloor: 0.2) - 0.01 * exp(-0.75)) < 1e-9)
-        #expect(Calibration.residualP(1, tail: 2.5, q: 0.5, s: 5, sFloor: 0.2) == erfc(1 / 2.0.squareRoot()))
+        // A light learned tail (rate of a normal, tiny log-excess, floored at 0.05) cannot go below the normal.
+        #expect(Calibration.residualP(4, tail: 2.5, q: 0.0124, h: 0.01, hFloor: 0.05) == normal)
+        // A heavy one (1 % beyond 2.5 sd, mean log-excess 0.5: a power law of index 2) gives 0.01·(4/2.5)^(−2).
+        #expect(abs(Calibration.residualP(-4, tail: 2.5, q: 0.01, h: 0.5, hFloor: 0.05) - 0.01 / (1.6 * 1.6)) < 1e-9)
+        #expect(Calibration.residualP(1, tail: 2.5, q: 0.5, h: 5, hFloor: 0.05) == erfc(1 / 2.0.squareRoot()))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WearTesting
 @testable import WearScore
 
 @Suite struct DetectorTests {
@@ -94,6 +95,44 @@ import Testing
         let p = detector.parameters
         #expect(abs(state.mean[0] - mean) <= p.alpha * p.clip * sd * 1.0001)
         #expect(state.variance[0] <= sd * sd * (1 - p.beta) + p.beta * p.varianceClip * p.varianceClip * sd * sd * 1.0001)
+    }
+
+    /// The tail (docs/wear-score.md, "The score"): one exceedance moves the
+    /// mean log-excess by its weight 1 / (exceedances + 1) towards
+    /// min(ln(|z| / 2.5), 2), the rate by 1 / (records + the prior's 645).
+    @Test func anExceedanceMovesTheTailByItsRunningWeightAndAtMostTheCap() {
+        let detector = Self.detector(warmup: 20, stuck: [false])
+        let p = detector.parameters
+        var state = DeviceState(p)
+        for index in 0..<100 { _ = detector.step(&state, Self.lanes(Float(index % 2 == 0 ? 9 : 11))) }
+        let (q, h, n) = (state.levelRate[0], state.levelExcess[0], Float(state.values[0]))
+        #expect(q < p.tailPrior.q, "no exceedance in 100 records: the rate fell from the prior's")
+        #expect(h == p.priorLogExcess, "no exceedance: the log-excess is the prior's")
+        _ = detector.step(&state, Self.lanes(1000))  // |z| ≈ 990: capped at ln(7.39) = 2
+        let seen = n + p.tailPriorRecords
+        let g = max(1 / (q * seen + 1), p.logExcessWeight)
+        #expect(abs(state.levelExcess[0] - (h + g * (p.logExcessCap - h))) < 1e-5)
+        #expect(abs(state.levelRate[0] - (q + (1 - q) / seen)) < 1e-6)
+    }
+
+    /// A heavy-tailed device learns a heavier tail than a light-tailed one,
+    /// so the same residual is rarer on the light one.
+    @Test func aHeavyTailedDeviceLearnsItsHeavierTail() {
+        let detector = Self.detector(warmup: 64, stuck: [false, false])
+        let p = detector.parameters
+        var state = DeviceState(p)
+        var random = SplitMix64(state: 7)
+        func gaussian() -> Float { Float(random.gaussian()) }
+        for _ in 0..<5_000 {
+            let normal = gaussian()
+            let chi = (0..<3).map { _ in pow(gaussian(), 2) }.reduce(0, +)
+            _ = detector.step(&state, Self.lanes(50 + normal, 50 + gaussian() / (chi / 3).squareRoot()))
+        }
+        #expect(state.levelExcess[0] < p.priorLogExcess, "a normal's log-excess is 0.116: \(state.levelExcess[0])")
+        #expect(state.levelExcess[1] > state.levelExcess[0], "t(3): \(state.levelExcess[1]) vs \(state.levelExcess[0])")
+        let light = Calibration.residualP(6, tail: p.tail, q: state.levelRate[0], h: state.levelExcess[0], hFloor: p.logExcessFloor)
+        let heavy = Calibration.residualP(6, tail: p.tail, q: state.levelRate[1], h: state.levelExcess[1], hFloor: p.logExcessFloor)
+        #expect(heavy > 3 * light)
     }
 }
 

@@ -125,4 +125,18 @@ import WearTesting
             try ScoreState.restore(try Self.encode([]), configuration: two, shards: 1) { _ in 0 }
         }
     }
+
+    /// Format 2 changed what the tails' excess means (a mean log-excess, not
+    /// a mean excess in sd) without changing the layout: a format-1 file is
+    /// refused by its format number, with the way out in the message.
+    @Test func aFormatOneFileIsRefusedByItsFormat() throws {
+        let current = try Self.encode([("x", Self.learned([1, 2, 3]))])
+        let old = StateFile.chunks(stage: ScoreState.stage, version: 1,
+                                   configuration: ScoreState.configuration(of: Self.configuration), body: [Array(current.body)])
+        let file = try StateFile(decoding: old.flatMap { $0 })
+        #expect(throws: StateFileError.unsupported("wear-score state format 1; this build reads format 2")) {
+            try ScoreState.restore(file, configuration: Self.configuration, shards: 1) { _ in 0 }
+        }
+        #expect(StateFileError.unsupported("").failure(path: "s").message.contains("--state-reset"))
+    }
 }

@@ -43,14 +43,19 @@ REL_FLOOR = 1e-3      # a standard deviation is at least REL_FLOOR * |mean| ...
 ABS_FLOOR = 1e-6      # ... and at least ABS_FLOOR
 WARMUP = 64
 # The tails (peaks over threshold): beyond TAIL standard deviations a
-# residual's probability is learned per device, feature and kind as an
-# exponential tail, q * exp(-(|z| - TAIL) / s): q the rate of exceedances
-# (weight BETA), s their mean excess (weight GAMMA per exceedance, each
-# excess counted at most EXCESS_CAP), starting from a normal's.
+# residual's probability is learned per device, feature and kind as a
+# power-law tail, q * (|z| / TAIL) ** (-1 / h): q the rate of exceedances, h
+# their mean log-excess ln(|z| / TAIL) (Hill's estimator of 1 / the index,
+# each counted at most LOG_CAP). Both are running averages from a prior worth
+# PRIOR_EXCEEDANCES exceedances (q a normal's, h PRIOR_H) until their weight
+# falls to RATE_WEIGHT (q, per record) and LOG_WEIGHT (h, per exceedance).
 TAIL = 2.5
-GAMMA = 1.0 / 8
-EXCESS_CAP = 32.0
-S_FLOOR = 0.2
+PRIOR_EXCEEDANCES = 8.0
+PRIOR_H = 0.2
+RATE_WEIGHT = 1.0 / 1024
+LOG_WEIGHT = 1.0 / 64
+LOG_CAP = 2.0
+H_FLOOR = 0.05
 FLAG_P = 1e-3
 TOP = 3
 WHY_Z = 2.0           # a test enters why from this equivalent z
@@ -200,11 +205,13 @@ def read(data):
             features, np.concatenate(flags or [np.zeros(0)]))
 
 
-def tail_p(z, q, s):
-    """Two-sided p of z: a normal's up to TAIL, the learned exponential tail beyond."""
+def tail_p(z, q, h):
+    """Two-sided p of z: a normal's up to TAIL, beyond it the larger of the normal's and the learned
+    power-law tail."""
     a = np.abs(z)
     normal = erfc(a / math.sqrt(2))
-    return np.where(a <= TAIL, normal, np.maximum(normal, q * np.exp(-(a - TAIL) / np.maximum(s, S_FLOOR))))
+    learned = q * np.exp(-np.log(np.maximum(a, TAIL) / TAIL) / np.maximum(h, H_FLOOR))
+    return np.where(a <= TAIL, normal, np.maximum(normal, learned))
 
 
 def fisher(log_p, k):
@@ -226,6 +233,7 @@ def fisher(log_p, k):
 # in step order. Reductions over a record's features are then over rows.
 N, MEAN, VAR, ND, DMEAN, DVAR, LAST, P0, RUN, Q_LEVEL, Q_CHANGE, S_LEVEL, S_CHANGE = range(13)  # adjacent pairs
 STUCK_ROWS = STUCK[:, None]
+Q0 = math.erfc(TAIL / math.sqrt(2))  # a normal's rate beyond TAIL: the rates' prior
 
 
 class Detectors:
@@ -237,10 +245,8 @@ class Detectors:
         # N, ND: values and differences seen; RUN: repeats of the current value
         self.state[LAST] = np.nan
         self.state[P0] = 0.5             # rate of repeats
-        q0 = math.erfc(TAIL / math.sqrt(2))
-        s0 = math.exp(-TAIL * TAIL / 2) / math.sqrt(2 * math.pi) / (q0 / 2) - TAIL
-        self.state[Q_LEVEL:Q_CHANGE + 1] = q0   # exceedance rate: level, change
-        self.state[S_LEVEL:S_CHANGE + 1] = s0   # mean excess: level, change
+        self.state[Q_LEVEL:Q_CHANGE + 1] = Q0   # exceedance rate: level, change
+        self.state[S_LEVEL:S_CHANGE + 1] = PRIOR_H   # mean log-excess: level, change
         self.time = np.full(devices, np.nan)   # latest event time
 
     def step(self, seen, x, flag_log_p):
@@ -309,10 +315,14 @@ class Detectors:
         state[RUN] = run
         for i, (z, used, count) in enumerate(((z_level, present & (n0 > 2), n0), (z_change, has_last & (nd0 > 2), nd0))):
             over = np.abs(z) > TAIL
-            b = np.where(count >= self.warmup, BETA, 1.0 / (count + 2))
+            # Running averages from the prior (its records: PRIOR_EXCEEDANCES at a normal's rate),
+            # then exponential weights; the exceedances so far are the rate times the records.
+            seen = count + PRIOR_EXCEEDANCES / Q0
+            b = np.maximum(1.0 / seen, RATE_WEIGHT)
+            g = np.maximum(1.0 / (q[i] * seen + 1), LOG_WEIGHT)
             q[i] = np.where(used, q[i] + b * (over - q[i]), q[i])
-            excess = np.minimum(np.abs(z) - TAIL, EXCESS_CAP)
-            s[i] = np.where(used & over, s[i] + GAMMA * (excess - s[i]), s[i])
+            excess = np.minimum(np.log(np.maximum(np.abs(z), TAIL) / TAIL), LOG_CAP)
+            s[i] = np.where(used & over, s[i] + g * (excess - s[i]), s[i])
 
         # The equivalent z of each test, for why (0 where the test's p is
         # above 0.05: such a z is below 1.96, and why starts at WHY_Z = 2).
