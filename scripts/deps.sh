@@ -11,9 +11,11 @@ packages=(
     libjansson-dev   # the customer's JSON library (documents we build or edit)
     libsimdjson-dev  # the hot-path JSON validator/reader
     libssl-dev       # libcrypto: AES-GCM for wear-decrypt's hot path
-    prometheus       # promtool, which checks our metrics files in the tests
+    prometheus       # promtool (metrics files, pipelines/monitoring's rules and their tests) and the scrape test's server
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
+    prometheus-node-exporter  # MonitoringScrapeTests: the textfile collector serving the stages' metrics
+    chromium         # DashboardProcessTests: headless Chromium renders `wear dashboard` (one screenshot)
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
