@@ -57,9 +57,10 @@ import WearTesting
             let lines = MonitoringPipeline.stages.allSatisfy { stage in
                 page.range(of: #"data-name="\#(stage)" data-points="([4-9]|[1-9][0-9]+)""#, options: .regularExpression) != nil
             }
-            return lines && page.contains("class=\"post") && page.contains("#ShitOpsCyberWatch")
+            let rejects = page.contains(#"<h2>Rejects by reason</h2><svg"#)
+            return lines && rejects && page.contains("class=\"post") && page.contains("#ShitOpsCyberWatch")
         }
-        #expect(drawn, "the page never showed every stage's rate and a post:\n\(page.prefix(4000))\nstderr: \(dashboard.stderr)")
+        #expect(drawn, "the page never showed every stage's rate, a reject and a post:\n\(page.prefix(4000))\nstderr: \(dashboard.stderr)")
         for section in ["records", "stages", "rejects", "scores", "incidents", "posts", "delivery"] {
             #expect(page.contains("id=\"\(section)\""), "no \(section) section")
         }
@@ -88,7 +89,7 @@ import WearTesting
         let ready = Polling.until(upTo: 90) {
             let page = Monitoring.get(base + "/").map { String(decoding: $0.body, as: UTF8.self) } ?? ""
             return page.range(of: #"data-points="(4[0-9]|[5-9][0-9]|[1-9][0-9]{2,})""#, options: .regularExpression) != nil
-                && page.contains("class=\"post")
+                && page.contains("class=\"post") && page.contains(#"<h2>Rejects by reason</h2><svg"#)
         }
         #expect(ready, "the page did not fill: \(dashboard.stderr)")
 
