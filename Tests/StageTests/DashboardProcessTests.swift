@@ -77,6 +77,19 @@ import WearTesting
         #expect(pipeline.isRunning, "the pipeline ended early: \(pipeline.stderr)")
     }
 
+    @Test(arguments: [
+        ([String](), Int32(64), "name the stages' metrics with --metrics-dir or --metrics-file"),
+        (["--metrics-dir", "/tmp", "--listen", "8080"], 64, "--listen must be host:port"),
+        (["--metrics-dir", "/tmp", "--window", "1s"], 64, "--window must hold at least two samples"),
+        (["--metrics-dir", "/nonexistent-wear-dir"], 66, "--metrics-dir /nonexistent-wear-dir: no such folder"),
+    ])
+    func badArgumentsAreRefusedWithAReason(_ arguments: [String], _ status: Int32, _ message: String) throws {
+        let result = try ProcessRun.run(try Binaries.url(of: "wear"), ["dashboard"] + arguments)
+        #expect(result.status == status, "\(result.stderrText)")
+        #expect(result.stderrText.contains(message), "\(result.stderrText)")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func headlessChromiumRendersThePageWithChartsThatHaveData() throws {
         let chromium = try Monitoring.tool("chromium", package: "chromium")
         let pipeline = try MonitoringPipeline()
