@@ -12,15 +12,23 @@ public struct DashboardHistory: Sendable {
         snapshots.removeAll { $0.time < snapshot.time - window }
     }
 
-    /// Records per second into `stage` between consecutive snapshots (a
-    /// counter that went down restarted: the rate counts from 0).
+    /// Records per second into `stage` between consecutive writes of its
+    /// file (a counter that went down restarted: the rate counts from 0).
+    /// Timed by when the stage wrote the file, not when it was read, and
+    /// readings of the same write are skipped: sampling every 2 s a file
+    /// rewritten every 10 s would otherwise draw four zeros and a spike.
     public func rates(of name: String = "wear_records_in_total", stage: String) -> [(time: Double, perSecond: Double)] {
         var points: [(time: Double, perSecond: Double)] = []
-        for (previous, next) in zip(snapshots, snapshots.dropFirst()) {
-            guard next.time > previous.time, let now = next.sum(name, ["stage": stage]) else { continue }
-            let before = previous.sum(name, ["stage": stage]) ?? 0
-            let delta = now >= before ? now - before : now
-            points.append((next.time, delta / (next.time - previous.time)))
+        var previous: (written: Double, value: Double)?
+        for snapshot in snapshots {
+            guard let value = snapshot.sum(name, ["stage": stage]) else { continue }
+            let written = snapshot.time - (snapshot.fileAges[stage] ?? 0)
+            if let last = previous {
+                guard written > last.written + 0.001 else { continue }
+                let delta = value >= last.value ? value - last.value : value
+                points.append((written, delta / (written - last.written)))
+            }
+            previous = (written, value)
         }
         return points
     }

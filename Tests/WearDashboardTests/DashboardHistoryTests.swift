@@ -13,8 +13,24 @@ import Testing
         var history = DashboardHistory(window: 600)
         for (time, count) in [(0.0, 0.0), (2, 20), (4, 60), (6, 10)] { history.add(Self.snapshot(at: time, filterIn: count)) }
         let rates = history.rates(stage: "wear-filter")
-        #expect(rates.map(\.time) == [2, 4, 6])
+        #expect(rates.map(\.time) == [1, 3, 5], "timed by the writes: each file was 1 s old when read")
         #expect(rates.map(\.perSecond) == [10, 20, 5])
+    }
+
+    @Test func readingsOfTheSameWriteAreSkippedAndRatesAreTimedByTheWrites() {
+        var history = DashboardHistory(window: 600)
+        // The file is written at 0, 10 and 20 s (100, 300, 400 records) and read every 2 s.
+        for time in stride(from: 0.0, through: 24, by: 2) {
+            let written = (time / 10).rounded(.down) * 10
+            let counts: [Double: Double] = [0: 100, 10: 300, 20: 400]
+            let count = counts[written] ?? 0
+            history.add(PipelineSnapshot(time: time, samples: [
+                MetricSample(name: "wear_records_in_total", labels: ["stage": "wear-filter"], value: count),
+            ], fileAges: ["wear-filter": time - written]))
+        }
+        let rates = history.rates(stage: "wear-filter")
+        #expect(rates.map(\.time) == [10, 20])
+        #expect(rates.map(\.perSecond) == [20, 10])
     }
 
     @Test func forgetsWhatIsOlderThanTheWindow() {
