@@ -134,7 +134,18 @@ let package = Package(
             name: "WearTools",
             dependencies: ["WearCore", "WearJOSE", "WearAlert", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .executableTarget(name: "wear", dependencies: ["WearTools", "WearCLI"]),
+        // `wear dashboard`: the live page, served with SwiftNIO's HTTP/1 server.
+        .target(
+            name: "WearDashboard",
+            dependencies: [
+                "WearCore", "WearAlert",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "wear", dependencies: ["WearTools", "WearDashboard", "WearCLI"]),
         // The sharded runner's benchmark and process-test driver (bench/shard/run.sh).
         .executableTarget(
             name: "wear-shard-bench",
@@ -177,6 +188,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WearFilterTests", dependencies: ["WearFilter", "WearTesting"]),
+        .testTarget(name: "WearDashboardTests", dependencies: ["WearDashboard", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
         // WearAlert only for OAuth1, to recompute the signatures the fake X API saw.
         .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP", "WearAlert"]),

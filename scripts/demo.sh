@@ -63,7 +63,8 @@ echo >&2
 echo "demo: what was injected and where it was caught" >&2
 "$bin/wear" eval --labels "$dir/labels.ndjson" --decrypt-rejects "$dir/wear-decrypt.rejects" \
     --filter-rejects "$dir/wear-filter.rejects" --scored "$dir/scored.ndjson" \
-    --receipts "$dir/receipts.ndjson" --pseudonym-key "$dir/pseudonym.key"
+    --receipts "$dir/receipts.ndjson" --pseudonym-key "$dir/pseudonym.key" --html "$dir/eval.html"
+echo "demo: the same report as a page: $dir/eval.html" >&2
 
 echo >&2
 echo "demo: per-stage accounting and throughput (from each stage's metrics file)" >&2

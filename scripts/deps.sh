@@ -11,7 +11,7 @@ packages=(
     libjansson-dev   # the customer's JSON library (documents we build or edit)
     libsimdjson-dev  # the hot-path JSON validator/reader
     libssl-dev       # libcrypto: AES-GCM for wear-decrypt's hot path
-    prometheus       # promtool, which checks our metrics files in the tests
+    prometheus       # promtool (metrics files, pipelines/monitoring's rules and their tests) and the scrape test's server
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
     systemd          # systemd-analyze verify/security and systemd-tmpfiles check pipelines/systemd
@@ -19,6 +19,8 @@ packages=(
     libnginx-mod-stream  # nginx's stream {} module (TLS termination, the JSON session log)
     openssl          # test certificates, and the TLS clients of the nginx tests (s_client)
     procps           # /bin/kill: the units' ExecReload=, which systemd-analyze verify checks
+    prometheus-node-exporter  # MonitoringScrapeTests: the textfile collector serving the stages' metrics
+    chromium         # DashboardProcessTests: headless Chromium renders `wear dashboard` (one screenshot)
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)

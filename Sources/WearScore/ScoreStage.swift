@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import WearCore
 
@@ -32,6 +33,8 @@ public struct ScoreStage: BatchStage {
     private let state: (options: ScoreStateOptions, exchange: ScoreStateExchange)?
     private let logger: Logger
     private var saves = 0, saveFailures = 0
+    /// Wall time of the last successful save, seconds since the epoch (0: none yet this run).
+    private var lastSaveTime = 0
     private var restoredDevices = 0
 
     /// Checks that a shard can be built (the feature expressions compile)
@@ -140,21 +143,27 @@ public struct ScoreStage: BatchStage {
         let chunks = ScoreState.chunks(configuration: configuration, saves: handed)
         try DurableFile(path: state.options.path, mode: DurableFile.privateMode).write(chunks: chunks)
         saves += 1
+        lastSaveTime = Glibc.time(nil)
         let milliseconds = (ContinuousClock.now - start) / .milliseconds(1)
         logger.info("saved \(handed.reduce(0) { $0 + $1.devices }) devices to \(state.options.path) in \(Int(milliseconds)) ms")
     }
 
     public func metrics() -> [MetricFamily] {
         var families = sharded.metrics() + ScoreTally.metrics(tallies)
-        if state != nil {
+        if let state {
             let stage = [(name: "stage", value: Self.name)]
-            func family(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Int) -> MetricFamily {
-                MetricFamily(name: name, help: help, kind: kind, samples: [.init(labels: stage, value: Double(value))])
+            func family(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: Double) -> MetricFamily {
+                MetricFamily(name: name, help: help, kind: kind, samples: [.init(labels: stage, value: value)])
             }
+            let interval = state.options.interval.components
             families += [
-                family("wear_score_state_saves_total", "State files written (--state).", .counter, saves),
-                family("wear_score_state_save_failures_total", "State saves that failed (each is logged).", .counter, saveFailures),
-                family("wear_score_state_restored_devices", "Devices restored from --state at start.", .gauge, restoredDevices),
+                family("wear_score_state_saves_total", "State files written (--state).", .counter, Double(saves)),
+                family("wear_score_state_save_failures_total", "State saves that failed (each is logged).", .counter, Double(saveFailures)),
+                family("wear_score_state_restored_devices", "Devices restored from --state at start.", .gauge, Double(restoredDevices)),
+                family("wear_score_state_last_save_time_seconds",
+                       "When the state file was last written, in seconds since the epoch (0: not yet this run).", .gauge, Double(lastSaveTime)),
+                family("wear_score_state_interval_seconds", "How often the state is saved while running (--state-interval).",
+                       .gauge, Double(interval.seconds) + Double(interval.attoseconds) / 1e18),
             ]
         }
         return families

@@ -35,6 +35,8 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
                 --receipts receipts.ndjson --threshold 0.999
               wear eval --labels labels.ndjson --scored scored.ndjson --json \\
                 | jq .total.recall
+              # a page to look at: the table shaded by catches, the delays drawn
+              wear eval --labels labels.ndjson --scored scored.ndjson --html eval.html
               # CI: fail the job when less than 90 % of the attacks are caught
               wear eval --labels labels.ndjson --scored scored.ndjson --fail-under 0.9
             """
@@ -67,6 +69,9 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
     @Flag(help: "Print the report as JSON (compact; pipe it through jq for people).")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write the report as a self-contained HTML page with inline SVG (the table shaded by catches, recall bars, delays on a log scale).", valueName: "file"))
+    var html: String?
+
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Exit 1 when the total recall (instances caught anywhere / injected) is below this, e.g. 0.9.",
                                valueName: "recall"))
@@ -98,6 +103,13 @@ struct EvalCommand: ParsableCommand, CheckedArguments {
         }
         let logger = WearLogging.logger(program: "wear eval")
         for warning in report.warnings { logger.warning("\(warning)") }
+        if let html {
+            do {
+                try DurableFile(path: html, mode: DurableFile.sharedMode).write(Array(report.html().utf8))
+            } catch {
+                exitWith(error, command: "eval")
+            }
+        }
         print(json ? report.document().dumped() : report.table(), terminator: json ? "\n" : "")
         if let failUnder, let verdict = report.recallVerdict(failUnder: failUnder) {
             exitWith(verdict, command: "eval")

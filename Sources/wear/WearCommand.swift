@@ -10,7 +10,7 @@ struct WearCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "wear",
-        abstract: "Operator tool for the wear pipeline: keys, sealing, fleet simulation, evaluation.",
+        abstract: "Operator tool for the wear pipeline: keys, sealing, fleet simulation, evaluation, a live dashboard.",
         discussion: """
             Examples:
               wear keys new --out master.key
@@ -20,9 +20,10 @@ struct WearCommand: ParsableCommand {
                 | wear-filter --rejects filter.rejects | wear-score > scored.ndjson
               wear eval --labels labels.ndjson --decrypt-rejects decrypt.rejects \\
                   --filter-rejects filter.rejects --scored scored.ndjson
+              wear dashboard --metrics-dir /var/lib/prometheus/node-exporter
             """,
         version: WearVersion.line(program: "wear"),
-        subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self]
+        subcommands: [KeysCommand.self, SealCommand.self, SimCommand.self, EvalCommand.self, DashboardCommand.self]
     )
 }
 

@@ -95,6 +95,24 @@ import WearTesting
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains(#"wear_score_state_saves_total{stage="wear-score"} 2"#), "one at the interval, one at exit: \(text)")
         #expect(text.contains(#"wear_score_state_save_failures_total{stage="wear-score"} 0"#))
+        // The age of the state on disk, for the WearScoreStateNotSaved alert (pipelines/monitoring).
+        #expect(text.contains(#"wear_score_state_interval_seconds{stage="wear-score"} 1"#), "\(text)")
+        let saved = text.split(separator: "\n").first { $0.hasPrefix("wear_score_state_last_save_time_seconds{") }
+        let savedAt = saved.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        let now = Date().timeIntervalSince1970
+        #expect(savedAt.map { $0 > now - 120 && $0 <= now + 1 } == true, "last save time \(saved.map(String.init) ?? "missing") vs now \(now)")
+    }
+
+    @Test func beforeTheFirstSaveTheLastSaveTimeIsZero() throws {
+        let scratch = try TemporaryDirectory()
+        let metrics = scratch.file("score.prom").path
+        let live = try LiveStage("wear-score", Self.common + ["--state", scratch.file("score.state").path, "--state-interval", "1h",
+                                                              "--metrics-file", metrics, "--metrics-interval", "100ms"])
+        #expect(Polling.until(upTo: 30) {
+            ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains(#"wear_score_state_last_save_time_seconds{stage="wear-score"} 0"#)
+        }, "the gauge says 0 until the first save")
+        #expect(((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").contains(#"wear_score_state_interval_seconds{stage="wear-score"} 3600"#))
+        #expect(live.finish() == 0, "\(live.stderr)")
     }
 
     @Test func aBadStateFileIsExit78BeforeAnyRecord() throws {
