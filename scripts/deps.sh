@@ -14,6 +14,11 @@ packages=(
     prometheus       # promtool, which checks our metrics files in the tests
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
+    # The ingest tests (IngestEndToEndTests, IngestScaleOutTests) and bench/ingest:
+    nginx                # Debian's nginx, running pipelines/nginx/wear-stream.conf
+    libnginx-mod-stream  # its stream module (TLS termination, PROXY protocol, upstream hash)
+    openssl              # certificates made at test time, and s_client as the devices
+    systemd              # systemd-socket-activate, standing in for PID 1 on the ingest socket
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
