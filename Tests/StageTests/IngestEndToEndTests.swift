@@ -103,7 +103,7 @@ import WearTesting
         let sent = devices.reduce(0) { $0 + envelopes[$1]!.count }
         let decrypt = backend.decryptSummaries
         #expect(decrypt.count == 5, "wear-decrypt summaries:\n\(backend.activatorLog)")
-        #expect(decrypt.allSatisfy(\.balances))
+        #expect(decrypt.allSatisfy { $0.balances })
         let decryptIn = decrypt.reduce(0) { $0 + $1.recordsIn }, decryptOut = decrypt.reduce(0) { $0 + $1.recordsOut }
         #expect(decryptIn == sent, "sent \(sent) envelopes, wear-decrypt read \(decryptIn)")
         #expect(backend.activatorLog.components(separatedBy: "PROXY v1 header: client 127.0.0.1:").count - 1 == 5)

@@ -127,7 +127,7 @@ import WearTesting
             let status = backend.finish()
             #expect(status == 0, "backend \(index) stages exited \(status.map(String.init) ?? "hung"):\n\(backend.stageStderr("stages"))")
             let decrypt = backend.decryptSummaries
-            #expect(decrypt.allSatisfy(\.balances))
+            #expect(decrypt.allSatisfy { $0.balances })
             let filter = expectBalancedLedger("wear-filter", stdout: nil, stderr: backend.stageStderr("wear-filter"),
                                               rejects: (try? Data(contentsOf: URL(fileURLWithPath: backend.file("filter.rejects")))) ?? Data())
             _ = expectBalancedLedger("wear-score", stdout: nil, stderr: backend.stageStderr("wear-score"), rejects: nil)

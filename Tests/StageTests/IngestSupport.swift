@@ -61,7 +61,8 @@ final class GroupProcess: @unchecked Sendable {
         case .null: childInput = open("/dev/null", O_RDONLY | O_CLOEXEC)
         case .descriptor(let fd): childInput = fd
         case .pipe:
-            guard pipe2(&fds, O_CLOEXEC) == 0 else { throw TestSupportError("pipe2: \(String(cString: strerror(errno)))") }
+            guard pipe(&fds) == 0 else { throw TestSupportError("pipe: \(String(cString: strerror(errno)))") }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             childInput = fds[0]
         }
         defer {
@@ -368,6 +369,8 @@ final class IngestBackend {
         fifoPath = directory.appendingPathComponent("decrypted.fifo").path
         guard mkfifo(fifoPath, 0o600) == 0 else { throw TestSupportError("mkfifo \(fifoPath): \(String(cString: strerror(errno)))") }
         let q = shellQuoted
+        let file = { (name: String) in directory.appendingPathComponent(name).path }
+        let fifoPath = self.fifoPath
         let rules = repositoryRoot.appendingPathComponent("pipelines/rules/default.rules").path
         var pipeline = "\(q(try Binaries.url(of: "wear-filter").path)) --rules \(q(rules)) --input \(q(fifoPath))"
             + " --rejects \(q(file("filter.rejects"))) 2> \(q(file("filter.err")))"
@@ -473,7 +476,7 @@ final class DeviceClient {
     init(_ identity: Identity, port: Int, certificates: IngestCertificates, directory: URL, tag: String) throws {
         self.identity = identity
         var arguments = ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_3", "-servername", "localhost",
-                         "-CAfile", certificates.ca, "-verify_return_error", "-quiet", "-no_ign_eof"]
+                         "-CAfile", certificates.ca, "-verify_return_error", "-quiet", "-no_ign_eof", "-nocommands"]
         switch identity {
         case .device(let name): arguments += ["-cert", certificates.certificate(name), "-key", certificates.key(name)]
         case .rogue: arguments += ["-cert", certificates.rogueCertificate, "-key", certificates.rogueKey]

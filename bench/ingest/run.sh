@@ -19,6 +19,8 @@
 #                    --sink stdout instead of `wc -l`
 #   --repeat K       runs of each path, the best counts (default 3)
 #   --no-build       use the release binaries already in .build-release
+#   WEAR_BIN=DIR     (with --no-build) the binaries in DIR instead (a smoke run of
+#                    the script with a debug build; its figures mean nothing)
 #
 # Release binaries (`swift build -c release --scratch-path .build-release`).
 # Each run checks its accounting: every envelope is one wear-decrypt record
@@ -73,7 +75,7 @@ if ((build)); then
         swift build "${scratch[@]}" --product "$product" 2>&1 | tail -n 1 >&2
     done
 fi
-bin="$(swift build "${scratch[@]}" --show-bin-path)"
+bin="${WEAR_BIN:-$(swift build "${scratch[@]}" --show-bin-path)}"
 for tool in "${products[@]}"; do [[ -x "$bin/$tool" ]] || fail "$bin/$tool not built (run without --no-build)"; done
 
 # --- keys, envelopes, certificates --------------------------------------------
@@ -119,6 +121,8 @@ if [[ ! -s "$tls/client-$((connections - 1)).crt" ]]; then
         done
     )
 fi
+umask 022 # nginx's workers (nobody / www-data) must reach the ingest socket in $out/run
+chmod 0755 "$out"
 bytes=$(stat -c %s "$input")
 cat "$input" "$parts"/*.ndjson > /dev/null # into the page cache
 
@@ -146,7 +150,6 @@ ingest_run() {
     mkfifo "$run/decrypted.fifo"
     # The reader holds the FIFO; we hold a write end (systemd's ListenFIFO=) until every connection is done.
     setsid bash -c "set -o pipefail; $reader < '$run/decrypted.fifo'" & local reader_pid=$!
-    exec 9<> "$run/decrypted.fifo"
     local timer=""
     [[ -x /usr/bin/time ]] && timer="/usr/bin/time -f '%U %S' -o '$run/cpu-decrypt-'\$\$"
     local decrypt="exec $timer '$bin/wear-decrypt' --proxy-protocol --atomic-lines --master-key '$key' >> '$run/decrypted.fifo'"
@@ -178,12 +181,14 @@ EOF
     local worker; worker=$(pgrep -P "$nginx_pid" | head -n 1)
     local worker_before; worker_before=$(worker_cpu "$worker")
 
+    # Our write end, opened after the activator and nginx started (they must not inherit it).
+    exec 9<> "$run/decrypted.fifo"
     local start; start=$(date +%s.%N)
     local clients=()
     for ((i = 0; i < connections; i++)); do
         timed "$run/cpu-client-$i" openssl s_client -connect "127.0.0.1:$port" -tls1_3 \
             -servername localhost -CAfile "$tls/ca.crt" -cert "$tls/client-$i.crt" -key "$tls/client-$i.key" \
-            -quiet -no_ign_eof < "$parts/$i.ndjson" > /dev/null 2> "$run/client-$i.err" &
+            -quiet -no_ign_eof -nocommands < "$parts/$i.ndjson" > /dev/null 2> "$run/client-$i.err" 9>&- &
         clients+=($!)
     done
     for pid in "${clients[@]}"; do wait "$pid" || fail "a TLS client failed: $(cat "$run"/client-*.err | tail -n 3)"; done
