@@ -14,10 +14,10 @@ packages=(
     prometheus       # promtool (metrics files, pipelines/monitoring's rules and their tests) and the scrape test's server
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
-    systemd          # systemd-analyze verify/security and systemd-tmpfiles check pipelines/systemd
-    nginx            # the stream front (pipelines/nginx): the traffic-log test runs it
-    libnginx-mod-stream  # nginx's stream {} module (TLS termination, the JSON session log)
-    openssl          # test certificates, and the TLS clients of the nginx tests (s_client)
+    systemd          # systemd-analyze verify/security, systemd-tmpfiles, and systemd-socket-activate (the ingest tests' PID 1)
+    nginx            # the stream front (pipelines/nginx): the ingest, scale-out and traffic-log tests run it
+    libnginx-mod-stream  # nginx's stream {} module (TLS termination, PROXY protocol, upstream hash, the JSON session log)
+    openssl          # test certificates, and s_client as the devices of the nginx tests
     procps           # /bin/kill: the units' ExecReload=, which systemd-analyze verify checks
     prometheus-node-exporter  # MonitoringScrapeTests: the textfile collector serving the stages' metrics
     chromium         # DashboardProcessTests: headless Chromium renders `wear dashboard` (one screenshot)

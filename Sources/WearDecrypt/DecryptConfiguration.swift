@@ -21,6 +21,12 @@ public struct DecryptConfiguration: Sendable {
     /// The largest plaintext accepted (a larger one is `bad_plaintext`);
     /// the command sets it to --max-line-bytes.
     public var maxPlaintextBytes = 1 << 20
+    /// Read a PROXY protocol header (v1 or v2) at the start of standard
+    /// input before any record, and record its client address under
+    /// `meta.src` of every record (`--proxy-protocol`).
+    public var proxyProtocol = false
+    /// How long the whole header may take to arrive (`--proxy-header-timeout`).
+    public var proxyHeaderTimeout: Duration = .seconds(5)
 
     public init(keysPath: String? = nil, masterKeyPath: String? = nil) {
         self.keysPath = keysPath

@@ -12,7 +12,10 @@ import WearJOSE
 /// `rx` (the envelope's numeric `rx`, else now, in ms), `sz` (the envelope's
 /// size in bytes) and `meta` (the envelope's other members, unauthenticated).
 /// Plaintext members always win: a plaintext `rx`, `sz` or `meta` is kept and
-/// the stage's own is not added. Stateless: replays are wear-filter's job.
+/// the stage's own is not added. With a PROXY protocol header
+/// (`setConnection`), `meta.src` is the header's client address, never the
+/// envelope's, and a plaintext `meta` is rejected (`plaintext_meta`).
+/// Stateless: replays are wear-filter's job.
 public struct DecryptStage: Stage {
     public static var name: String { "wear-decrypt" }
     public static var acceptsNonJSONLines: Bool { true }
@@ -29,6 +32,10 @@ public struct DecryptStage: Stage {
     private let logger: Logger?
     private var advisor = KeyCacheAdvisor()
     private var tokens = 0
+    /// The PROXY protocol header this connection started with (`--proxy-protocol`).
+    public private(set) var connection: ProxyHeader?
+    /// The `meta` members it gives (`"src":...,"src_port":...`), written into every record.
+    private var connectionMembers: [UInt8]?
 
     /// Loads the key files named in `configuration` (errors exit 64, 66 or 78).
     public init(configuration: DecryptConfiguration, logger: Logger? = nil) throws {
@@ -80,6 +87,11 @@ public struct DecryptStage: Stage {
         guard editor.begin(object: plaintext, root: root) else {
             return .failure(Refusal(.badPlaintext, "plaintext is not an object"))
         }
+        // The header's address must reach every record: a plaintext meta would hide it.
+        if connectionMembers != nil, editor.has(Self.meta) {
+            return .failure(Refusal(.plaintextMeta, "the plaintext has a \"meta\" member, which --proxy-protocol "
+                                    + "reserves for the connection's address"))
+        }
         let rx = envelope.json?["rx"]
         switch Envelope.receiveTime(rx) {
         case .milliseconds(let value): editor.setIfAbsent(Self.rx, int: Int(value))
@@ -89,10 +101,32 @@ public struct DecryptStage: Stage {
             editor.setIfAbsent(Self.rx) { $0.append(int: Int(now ?? Self.wallClockMilliseconds())) }
         }
         editor.setIfAbsent(Self.sz, int: envelope.bytes.count)
-        if !editor.has(Self.meta), Envelope.appendMeta(of: envelope.json, rx: rx, to: meta) {
+        if let connectionMembers {
+            if Envelope.appendMeta(of: envelope.json, rx: rx, connection: connectionMembers, to: meta) {
+                editor.setIfAbsent(Self.meta, rawJSON: meta.bytes)
+            }
+        } else if !editor.has(Self.meta), Envelope.appendMeta(of: envelope.json, rx: rx, to: meta) {
             editor.setIfAbsent(Self.meta, rawJSON: meta.bytes)
         }
         return .success(editor.finish())
+    }
+
+    /// Records `header` as this connection's: every record gets its client
+    /// address as `meta.src` (and the TCP port as `meta.src_port`); a LOCAL
+    /// or UNKNOWN header gives none, and the envelope's own `src` and
+    /// `src_port` are dropped all the same.
+    public mutating func setConnection(_ header: ProxyHeader) {
+        connection = header
+        let members = ByteBuffer(capacity: 128)
+        if let source = header.source {
+            members.append("\"src\":")
+            members.append(jsonString: source.host)
+            if let port = source.port {
+                members.append(",\"src_port\":")
+                members.append(int: port)
+            }
+        }
+        connectionMembers = members.array
     }
 
     /// Logs what the advisor has to say about the caches (at most once per cache and run).

@@ -43,22 +43,43 @@ enum Envelope {
 
     /// Writes the envelope's members other than `jwe` and a numeric `rx`
     /// into `meta` as a JSON object; false (and `meta` untouched) when there are none.
-    static func appendMeta(of envelope: JSONValue?, rx: JSONValue?, to meta: ByteBuffer) -> Bool {
-        guard let envelope else { return false }
-        let members = envelope.count
-        if members == 1 || (members == 2 && rx?.isNumber == true) { return false }
+    ///
+    /// `connection`: the members the PROXY protocol header gives
+    /// (`"src":"192.0.2.7","src_port":56324`, or nothing for LOCAL and
+    /// UNKNOWN), written first; the envelope's own `src` and `src_port`
+    /// are then dropped, so an unauthenticated envelope can never name
+    /// another address than the connection's.
+    static func appendMeta(of envelope: JSONValue?, rx: JSONValue?, connection: [UInt8]? = nil, to meta: ByteBuffer) -> Bool {
+        guard let connection else {
+            guard let envelope else { return false }
+            let members = envelope.count
+            if members == 1 || (members == 2 && rx?.isNumber == true) { return false }
+            meta.removeAll()
+            meta.append(UInt8(ascii: "{"))
+            appendMembers(of: envelope, reserved: false, to: meta)
+            meta.append(UInt8(ascii: "}"))
+            return true
+        }
         meta.removeAll()
         meta.append(UInt8(ascii: "{"))
+        meta.append(connection)
+        if let envelope { appendMembers(of: envelope, reserved: true, to: meta) }
+        meta.append(UInt8(ascii: "}"))
+        return meta.count > 2
+    }
+
+    /// The envelope's members but `jwe` and a numeric `rx` (and with `reserved`, `src` and `src_port`), comma-separated
+    /// after whatever `meta` holds past its `{`.
+    private static func appendMembers(of envelope: JSONValue, reserved: Bool, to meta: ByteBuffer) {
         envelope.forEachMember { name, value in
             if isName(name, "jwe") || (isName(name, "rx") && value.isNumber) { return true }
+            if reserved && (isName(name, "src") || isName(name, "src_port")) { return true }
             if meta.count > 1 { meta.append(UInt8(ascii: ",")) }
             meta.append(jsonString: name)
             meta.append(UInt8(ascii: ":"))
             meta.append(json: value)
             return true
         }
-        meta.append(UInt8(ascii: "}"))
-        return true
     }
 
     private static func isName(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {

@@ -23,6 +23,9 @@ extension RejectReason {
     public static let badPlaintext = RejectReason("bad_plaintext")
     /// The plaintext's `dev` differs from the header's `kid`.
     public static let devMismatch = RejectReason("dev_mismatch")
+    /// With `--proxy-protocol`: the plaintext has its own `meta`, where the
+    /// connection's address (`meta.src`) must go.
+    public static let plaintextMeta = RejectReason("plaintext_meta")
 
     /// The reason for a token the decryptor refused.
     static func decrypt(_ kind: JWEFailure.Kind) -> RejectReason {

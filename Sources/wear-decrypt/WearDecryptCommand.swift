@@ -42,8 +42,20 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
             requires. SIGHUP reloads them; if the new files are invalid, the old
             keys stay in use.
 
+            Behind nginx (one process per connection, systemd Accept=yes, the socket
+            on stdin), --proxy-protocol reads the PROXY protocol header nginx's
+            `proxy_protocol on` sends (v1 text; v2 binary is read too) before any
+            record, and writes the client's address into every record as meta.src
+            (and the port as meta.src_port). The header wins: an envelope's own src
+            or src_port is dropped, and a plaintext with its own "meta" is rejected
+            (plaintext_meta). A LOCAL or UNKNOWN header gives no src. A missing,
+            malformed or late (--proxy-header-timeout) header refuses the
+            connection: one error line saying what was wrong, exit 76, nothing read
+            as records.
+
             Exit status: 0 ok, 64 bad usage, 66 input or key file missing,
-            74 I/O error or closed output, 78 invalid key file.
+            74 I/O error or closed output, 76 PROXY protocol header missing or
+            malformed (--proxy-protocol), 78 invalid key file.
 
             Examples:
               wear-decrypt --master-key /etc/wear/master.key < envelopes.ndjson
@@ -51,6 +63,9 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
                 | wear-decrypt --master-key master.key --rejects decrypt.rejects
               wear-decrypt --keys keys.json --master-key master.key \\
                 --atomic-lines --input /run/wear/in.fifo >> /run/wear/out.fifo
+              # one connection behind nginx (systemd-socket-activate --inetd, Accept=yes)
+              wear-decrypt --proxy-protocol --master-key master.key --atomic-lines \\
+                >> /run/wear/decrypted.fifo
               # a reproducible replay: rx from the capture, else this fixed time
               wear-decrypt --keys keys.json --default-rx 1763700000000 < capture.ndjson
             """,
@@ -70,6 +85,15 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
     @Option(name: .long, help: ArgumentHelp("rx (ms since the epoch) for envelopes without a numeric rx, instead of now.", valueName: "ms"))
     var defaultRx: Int64?
 
+    @Flag(name: .long, help: "Standard input is a connection that starts with a PROXY protocol header (v1 or v2, as nginx's proxy_protocol sends): record its client address as meta.src; refuse the connection (exit 76) if the header is missing or malformed.")
+    var proxyProtocol = false
+
+    @Option(name: .long, parsing: .unconditional,
+            help: .quantity("How long the PROXY protocol header may take to arrive.", valueName: "duration",
+                            default: DurationOption(.seconds(5))),
+            transform: DurationOption.parse)
+    var proxyHeaderTimeout = DurationOption(.seconds(5))
+
     func check() throws {
         guard keyFiles.keys != nil || keyFiles.masterKey != nil else {
             throw ValidationError("give --keys FILE, --master-key FILE, or both")
@@ -80,6 +104,12 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
         guard keyCacheSize >= 2, keyCacheSize <= 100_000_000 else {
             throw ValidationError("--key-cache-size must be between 2 and 100000000, found \(keyCacheSize)")
         }
+        if proxyProtocol, let input = common.input, input != "-" {
+            throw ValidationError("--proxy-protocol reads the header from standard input (the connection); it cannot be used with --input")
+        }
+        guard proxyHeaderTimeout.duration >= .milliseconds(10) else {
+            throw ValidationError("--proxy-header-timeout must be at least 10ms")
+        }
     }
 
     func run() throws {
@@ -89,6 +119,8 @@ struct WearDecryptCommand: ParsableCommand, CheckedArguments {
         configuration.keyCacheSize = keyCacheSize
         configuration.fixedNow = defaultRx
         configuration.maxPlaintextBytes = common.maxLineBytes.bytes
-        StageMain.run(common) { logger in try DecryptStage(configuration: configuration, logger: logger) }
+        configuration.proxyProtocol = proxyProtocol
+        configuration.proxyHeaderTimeout = proxyHeaderTimeout.duration
+        StageMain.run(common) { logger in try DecryptStage.forInput(configuration: configuration, logger: logger) }
     }
 }

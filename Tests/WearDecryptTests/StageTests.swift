@@ -92,3 +92,53 @@ import WearJOSE
         #expect(stage.metrics().contains { $0.name == "wear_decrypt_key_reloads_total" && $0.samples.contains { $0.value == 1 } })
     }
 }
+
+/// `meta.src` from the PROXY protocol header (`setConnection`): first in
+/// `meta`, never the envelope's own, on every record of the connection.
+@Suite struct ConnectionMetaTests {
+    let master = MasterKey.generate()
+
+    private func stage(_ command: ProxyHeader.Command) -> DecryptStage {
+        var configuration = DecryptConfiguration()
+        configuration.fixedNow = 42
+        var stage = DecryptStage(configuration: configuration, keys: KeyRing(master: master))
+        stage.setConnection(ProxyHeader(version: 1, command: command))
+        return stage
+    }
+
+    private static let client = ProxyHeader.Command.proxy(source: ProxyAddress(family: .tcp4, host: "127.0.0.1", port: 40718),
+                                                          destination: ProxyAddress(family: .tcp4, host: "127.0.0.1", port: 8443))
+
+    private func token(_ plaintext: String) -> String {
+        JWE.seal(Array(plaintext.utf8), kid: "wr-1", key: master.deviceKey(for: "wr-1"), enc: .a256gcm)
+    }
+
+    @Test(arguments: [
+        (#"{"jwe":"TOKEN","rx":7}"#, #"{"dev":"wr-1","rx":7,"sz":SZ,"meta":{"src":"127.0.0.1","src_port":40718}}"#),
+        (#"TOKEN"#, #"{"dev":"wr-1","rx":42,"sz":SZ,"meta":{"src":"127.0.0.1","src_port":40718}}"#),
+        (#"{"src":"10.9.9.9","jwe":"TOKEN","src_port":1,"gw":"g7"}"#,
+         #"{"dev":"wr-1","rx":42,"sz":SZ,"meta":{"src":"127.0.0.1","src_port":40718,"gw":"g7"}}"#),
+    ])
+    func theHeadersAddressIsMetaSrcAndTheEnvelopesIsDropped(_ template: String, _ expected: String) {
+        var stage = stage(Self.client)
+        let line = template.replacingOccurrences(of: "TOKEN", with: token(#"{"dev":"wr-1"}"#))
+        let want = expected.replacingOccurrences(of: "SZ", with: String(line.utf8.count))
+        #expect(stage.process(line: Array(line.utf8)) == .emitted(Array(want.utf8)))
+    }
+
+    @Test func aLocalHeaderGivesNoSrcAndStillDropsTheEnvelopes() {
+        var stage = stage(.local)
+        let bare = token(#"{"dev":"wr-1"}"#)
+        let line = #"{"jwe":"\#(bare)","src":"10.9.9.9","gw":"g7"}"#
+        #expect(stage.process(line: Array(line.utf8))
+                == .emitted(Array(#"{"dev":"wr-1","rx":42,"sz":\#(line.utf8.count),"meta":{"gw":"g7"}}"#.utf8)))
+        #expect(stage.process(line: Array(bare.utf8)) == .emitted(Array(#"{"dev":"wr-1","rx":42,"sz":\#(bare.utf8.count)}"#.utf8)))
+    }
+
+    @Test func aPlaintextWithItsOwnMetaIsRejected() {
+        var stage = stage(Self.client)
+        let line = token(#"{"dev":"wr-1","meta":{"src":"6.6.6.6"}}"#)
+        #expect(stage.process(line: Array(line.utf8))
+                == .rejected(.plaintextMeta, detail: #"the plaintext has a "meta" member, which --proxy-protocol reserves for the connection's address"#))
+    }
+}

@@ -16,6 +16,10 @@ public enum ExitStatus: Int32, Sendable {
     case software = 70
     /// Reading or writing failed, or the reader of our output went away.
     case ioError = 74
+    /// The peer broke the protocol a connection starts with (wear-decrypt
+    /// --proxy-protocol: a missing or malformed PROXY header); nothing it
+    /// sent was read as records.
+    case protocolError = 76
     /// A config file (rules, keys, templates) is invalid.
     case config = 78
 }
