@@ -169,14 +169,6 @@ import WearTestingHTTP
         #expect(!options.isEmpty)
         for option in options {
             let known = help.contains(option + " ") || help.contains(option + "\n") || help.contains(option + ",")
-            if option == "--proxy-protocol" && !known {
-                // Another deliverable of issue #12 adds wear-decrypt --proxy-protocol. Once it is merged this
-                // known issue stops occurring, which fails the test: then delete this branch.
-                withKnownIssue("wear-decrypt --proxy-protocol is not merged yet (issue #12, deliverable 4)") {
-                    Issue.record("\(binary) --help does not list \(option)")
-                }
-                continue
-            }
             #expect(known, "\(unit): \(binary) --help does not list \(option)")
         }
     }
