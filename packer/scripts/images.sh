@@ -42,6 +42,7 @@ case "$command" in
 esac
 command -v jq > /dev/null || { echo "images: needs jq (apt-get install jq)" >&2; exit 69; }
 [[ -r "$manifest" ]] || { echo "images: no Packer manifest at $manifest (packer build writes it; --manifest FILE)" >&2; exit 66; }
+jq -e '.builds | type == "array"' "$manifest" > /dev/null 2>&1 || { echo "images: $manifest is not a Packer manifest" >&2; exit 66; }
 
 # One line per image, oldest first: time image version commit cpu source artifact.
 images() {
@@ -54,8 +55,7 @@ images() {
             .custom_data.wear_cpu, .builder_type,
             (if .builder_type == "qemu" then ([.files[]?.name | select(endswith(".qcow2"))] | first // "")
              else .artifact_id end)]]
-        | sort_by(.[0] | tonumber) | .[] | @tsv' "$manifest" \
-        || { echo "images: $manifest is not a Packer manifest" >&2; exit 66; }
+        | sort_by(.[0] | tonumber) | .[] | @tsv' "$manifest"
 }
 mapfile -t rows < <(images)
 
