@@ -2,7 +2,7 @@
 # The demo: a simulated fleet with labelled attacks, sealed as devices do,
 # through the four stages in one shell pipe, then scored against the labels.
 #
-#   scripts/demo.sh [BIN_DIR]      (make demo builds release and passes .build/release)
+#   scripts/demo.sh [BIN_DIR]      (make demo builds the release binaries and passes .build-release-x86-64-v3/release)
 #
 # Environment: DEVICES (default 500), DURATION (default 10m), SEED (default 1),
 # DEMO_DIR (default .build/demo): where keys, rejects, outputs and labels go;

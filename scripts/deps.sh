@@ -14,6 +14,11 @@ packages=(
     prometheus       # promtool, which checks our metrics files in the tests
     python3          # fixture generators
     libre2-dev       # RE2: linear-time regular expressions for match() in rules
+    man-db           # man -l: scripts/docs.sh checks every man page of the release renders
+    jq               # packer/scripts/images.sh reads Packer's manifest
+    packer           # packer validate / fmt -check of packer/ (1.6.6: qemu and amazon builders built in)
+    debootstrap      # the chroot install test builds a minimal Debian 12 root with it
+    systemd          # systemd-analyze verify --root on the units install.sh installs
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
