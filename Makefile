@@ -5,7 +5,6 @@ SWIFT ?= swift
 # (znver3: Milan, c6a/m6a; znver4: Genoa, c7a/m7a; znver5: Turin).
 TARGET_CPU ?= x86-64-v3
 EPYC_CPU ?= znver4
-RELEASE_BIN = .build-release-$(TARGET_CPU)/release
 # The commit --version and wear_stage_info report ("unknown" outside git).
 export WEAR_GIT_COMMIT := $(shell scripts/git-commit.sh)
 
@@ -49,8 +48,8 @@ test: build
 	@scripts/release.sh --cpu x86-64-v3 > /dev/null
 	$(SWIFT) test
 
-demo: release-build
-	@scripts/demo.sh $(RELEASE_BIN)
+demo: deps
+	@scripts/demo.sh "$$(scripts/release.sh --cpu $(TARGET_CPU) --build-only)"
 
 bench:
 	@scripts/deps.sh --bench

@@ -4,7 +4,8 @@
 # pinned to one core, runs alternating (generic, tuned, generic, ...) so both
 # see the same machine load; the best run of each counts.
 #
-#   bench/cpu/run.sh [--tuned CPU] [--generic CPU] [--records N] [--repeat K] [--no-build]
+#   bench/cpu/run.sh [--tuned CPU] [--generic CPU] [--records N] [--repeat K]
+#                    [--stages LIST] [--inputs-from DIR] [--no-build]
 #
 #   --tuned CPU     the tuned target (default: znver3, what this Zen 3 runs;
 #                   scripts/cpu-targets lists them; it must run on this CPU)
@@ -13,16 +14,21 @@
 #                   `wear sim --attacks all:0.3`; filter reads them decrypted,
 #                   score decrypted and filtered (default rules)
 #   --repeat K      runs per peer (default 5)
-#   --no-build      use .build-release-CPU/release as it is
+#   --stages LIST   which of decrypt,filter,score to time (default all three)
+#   --inputs-from DIR  the wear and wear-decrypt that make the inputs
+#                   (default the generic build's)
+#   --no-build      use the binaries in .build-release-CPU as they are
 #   BENCH_CPU       the core to pin to (default 0)
 #
+# Reported: records per wall second and per CPU second (user + system) of
+# the best run; on a shared, loaded machine only the CPU figures mean much.
 # Binaries: scripts/release.sh --build-only (static Swift runtime, -march=CPU
 # for C, C++ and Swift). Before timing, the tuned and generic outputs of each
 # stage must be byte-identical (wear-score with --workers 1 --ordered).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-tuned=znver3 generic=x86-64-v3 records=1000000 repeat=5 build=1
+tuned=znver3 generic=x86-64-v3 records=1000000 repeat=5 build=1 stages=decrypt,filter,score inputs_from=""
 while (($#)); do
     case "$1" in
         --tuned) tuned="$2"; shift 2 ;;
@@ -30,7 +36,9 @@ while (($#)); do
         --records) records="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --stages) stages="$2"; shift 2 ;;
+        --inputs-from) inputs_from="$2"; shift 2 ;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
 done
@@ -48,9 +56,13 @@ for target in "$generic" "$tuned"; do
         [[ "$host_flags" == *" $flag "* ]] || fail "this CPU lacks $flag: it cannot run $target binaries (try --tuned znver3 on a Zen 3)"
     done
     if ((build)); then scripts/release.sh --cpu "$target" --build-only > /dev/null; fi
-    [[ -x ".build-release-$target/release/wear-filter" ]] || fail ".build-release-$target/release has no binaries (run without --no-build)"
+    for stage in ${stages//,/ }; do
+        [[ -x ".build-release-$target/x86_64-unknown-linux-gnu/release/wear-$stage" ]] \
+            || fail ".build-release-$target has no wear-$stage (run without --no-build)"
+    done
 done
-g=".build-release-$generic/release" t=".build-release-$tuned/release"
+g=".build-release-$generic/x86_64-unknown-linux-gnu/release" t=".build-release-$tuned/x86_64-unknown-linux-gnu/release"
+maker=${inputs_from:-$g}
 
 # --- inputs (made with the generic binaries) ---------------------------------------
 sealed="$out/sealed-$records.ndjson" decrypted="$out/decrypted-$records.ndjson" filtered="$out/filtered-$records.ndjson"
@@ -58,11 +70,11 @@ key="$out/master.key"
 if [[ ! -s "$filtered" ]]; then
     umask 077
     rm -f "$key"
-    "$g/wear" keys new --out "$key"
+    "$maker/wear" keys new --out "$key"
     duration=$((records * 105 / 100 / 2000 + 10))s
-    "$g/wear" sim --devices 2000 --duration "$duration" --seed 11 --attacks all:0.3 --master-key "$key" 2> /dev/null \
+    "$maker/wear" sim --devices 2000 --duration "$duration" --seed 11 --attacks all:0.3 --master-key "$key" 2> /dev/null \
         | head -n "$records" > "$sealed" || true
-    "$g/wear-decrypt" --master-key "$key" < "$sealed" 2> /dev/null > "$decrypted"
+    "$maker/wear-decrypt" --master-key "$key" < "$sealed" 2> /dev/null > "$decrypted"
     "$g/wear-filter" --rules pipelines/rules/default.rules < "$decrypted" 2> /dev/null > "$filtered"
 fi
 cat "$sealed" "$decrypted" "$filtered" > /dev/null
@@ -79,38 +91,45 @@ peer() {
 }
 declare -A inputs=([decrypt]=$sealed [filter]=$decrypted [score]=$filtered)
 
-for stage in decrypt filter score; do
+for stage in ${stages//,/ }; do
     peer "$stage" "$g" 2> /dev/null > "$out/$stage.generic"
     peer "$stage" "$t" 2> /dev/null > "$out/$stage.tuned"
     cmp -s "$out/$stage.generic" "$out/$stage.tuned" || fail "wear-$stage: $tuned and $generic outputs differ ($out)"
     rm -f "$out/$stage.generic" "$out/$stage.tuned"
 done
 
-# time_one STAGE BIN: the wall time of one pinned run, in microseconds.
+# time_one STAGE BIN: "WALL CPU" of one pinned run, in milliseconds (CPU:
+# user + system; on a loaded machine the wall time mostly measures the load).
 time_one() {
-    local start end
-    start=$(date +%s%N)
-    peer "$1" "$2" taskset -c "$cpu" > /dev/null 2>&1
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000))
+    local times wall user sys
+    times="$( { TIMEFORMAT='%3R %3U %3S'; time peer "$1" "$2" taskset -c "$cpu" > /dev/null 2>&1; } 2>&1 )"
+    read -r wall user sys <<< "${times##*$'\n'}"
+    echo "$(echo "$wall * 1000 / 1" | bc) $(echo "($user + $sys) * 1000 / 1" | bc)"
 }
 
 echo "CPU-tuned vs generic release binaries, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -sr)"
 echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), family $(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores; pinned to core $cpu"
 echo "generic: $generic ($g); tuned: $tuned ($t); best of $repeat alternating runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-12s | %9s | %16s | %16s | %7s |\n' stage records "$generic rec/s" "$tuned rec/s" ratio
-printf '|%s|%s:|%s:|%s:|%s:|\n' --------------  ----------- ------------------ ------------------ ---------
-for stage in decrypt filter score; do
+printf '| %-12s | %8s | %14s | %14s | %10s | %14s | %14s | %10s |\n' stage records \
+    "$generic rec/s" "$tuned rec/s" "wall ratio" "$generic rec/CPU-s" "$tuned rec/CPU-s" "CPU ratio"
+printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------- ---------- ---------------- ---------------- ------------ \
+    ---------------- ---------------- ------------
+for stage in ${stages//,/ }; do
     n=$(wc -l < "${inputs[$stage]}")
-    bg="" bt=""
+    gw="" gc="" tw="" tc=""
     for ((i = 0; i < repeat; i++)); do
-        us=$(time_one "$stage" "$g"); [[ -z "$bg" || "$us" -lt "$bg" ]] && bg=$us
-        us=$(time_one "$stage" "$t"); [[ -z "$bt" || "$us" -lt "$bt" ]] && bt=$us
+        read -r w c <<< "$(time_one "$stage" "$g")"
+        [[ -z "$gw" || "$w" -lt "$gw" ]] && gw=$w
+        [[ -z "$gc" || "$c" -lt "$gc" ]] && gc=$c
+        read -r w c <<< "$(time_one "$stage" "$t")"
+        [[ -z "$tw" || "$w" -lt "$tw" ]] && tw=$w
+        [[ -z "$tc" || "$c" -lt "$tc" ]] && tc=$c
     done
-    printf '| %-12s | %9d | %16d | %16d | %6.3fx |\n' "wear-$stage" "$n" $((n * 1000000 / bg)) $((n * 1000000 / bt)) \
-        "$(echo "scale=4; $bg / $bt" | bc)"
+    printf '| %-12s | %8d | %14d | %14d | %9.3fx | %14d | %14d | %9.3fx |\n' "wear-$stage" "$n" \
+        $((n * 1000 / gw)) $((n * 1000 / tw)) "$(echo "scale=4; $gw / $tw" | bc)" \
+        $((n * 1000 / gc)) $((n * 1000 / tc)) "$(echo "scale=4; $gc / $tc" | bc)"
 done
 echo
-echo "ratio: $tuned records/s over $generic records/s (above 1: the tuned build is faster)"
+echo "ratio: $tuned over $generic (above 1: the tuned build is faster), by the best wall time and the best CPU time"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
