@@ -67,16 +67,16 @@ maker=${inputs_from:-$g}
 # --- inputs (made with the generic binaries) ---------------------------------------
 sealed="$out/sealed-$records.ndjson" decrypted="$out/decrypted-$records.ndjson" filtered="$out/filtered-$records.ndjson"
 key="$out/master.key"
-if [[ ! -s "$filtered" ]]; then
-    umask 077
-    rm -f "$key"
+umask 077
+if [[ ! -s "$sealed" ]]; then
+    rm -f "$key" "$decrypted" "$filtered"
     "$maker/wear" keys new --out "$key"
     duration=$((records * 105 / 100 / 2000 + 10))s
     "$maker/wear" sim --devices 2000 --duration "$duration" --seed 11 --attacks all:0.3 --master-key "$key" 2> /dev/null \
         | head -n "$records" > "$sealed" || true
-    "$maker/wear-decrypt" --master-key "$key" < "$sealed" 2> /dev/null > "$decrypted"
-    "$g/wear-filter" --rules pipelines/rules/default.rules < "$decrypted" 2> /dev/null > "$filtered"
 fi
+[[ -s "$decrypted" ]] || "$maker/wear-decrypt" --master-key "$key" < "$sealed" 2> /dev/null > "$decrypted"
+[[ -s "$filtered" ]] || "$g/wear-filter" --rules pipelines/rules/default.rules < "$decrypted" 2> /dev/null > "$filtered"
 cat "$sealed" "$decrypted" "$filtered" > /dev/null
 
 # peer STAGE BIN [taskset -c N]: the stage on its input, to stdout.
