@@ -1,21 +1,26 @@
 # wear: build, test, benchmark and demo. `make help` lists the targets.
 SWIFT ?= swift
-RELEASE_BIN = .build/release
+# The CPU the release binaries are built for (scripts/cpu-targets): x86-64-v3
+# runs on any AVX2 x86-64; EPYC_CPU is the AMD EPYC family of `make release-epyc`
+# (znver3: Milan, c6a/m6a; znver4: Genoa, c7a/m7a; znver5: Turin).
+TARGET_CPU ?= x86-64-v3
+EPYC_CPU ?= znver4
 # The commit --version and wear_stage_info report ("unknown" outside git).
 export WEAR_GIT_COMMIT := $(shell scripts/git-commit.sh)
 
 BINARIES = wear-decrypt wear-filter wear-score wear-alert wear
 DOCS_OUT = .build/docs
-MANUALS = .build/plugins/GenerateManual/outputs
 
-.PHONY: help deps build release test bench demo docs clean
+.PHONY: help deps build release-build release release-epyc test bench demo docs clean
 
 help:
 	@echo "make deps     install system packages (Debian; apt-get as root or via sudo)"
 	@echo "make build    debug build of every binary"
 	@echo "make test     deps + build + the whole test suite (what CI runs)"
 	@echo "make demo     deps + release build + the demo pipeline with labelled attacks"
-	@echo "make docs     release build + man pages and bash/zsh/fish completions in $(DOCS_OUT)"
+	@echo "make release  the release tarball in dist/ (TARGET_CPU=$(TARGET_CPU): x86-64-v3 or znver1..znver5)"
+	@echo "make release-epyc  the same for EPYC_CPU=$(EPYC_CPU), next to the generic one"
+	@echo "make docs     debug build + man pages and bash/zsh/fish completions in $(DOCS_OUT)"
 	@echo "make bench    benchmarks side by side with peers (jq, jansson, orjson, OpenSSL)"
 	@echo "make fuzz-decrypt  libFuzzer + ASan on wear-decrypt's token and envelope parser (FUZZ_SECONDS=600)"
 
@@ -25,14 +30,30 @@ deps:
 build: deps
 	$(SWIFT) build
 
-release: deps
-	$(SWIFT) build -c release
+# The release binaries alone: optimised for TARGET_CPU, the Swift standard
+# library and Foundation linked statically, in .build-release-TARGET_CPU.
+release-build: deps
+	@scripts/release.sh --cpu $(TARGET_CPU) --build-only > /dev/null
 
+# The tarball packer/ installs: dist/wear-VERSION-COMMIT-TARGET_CPU.tar.gz
+# (binaries, pipelines/, man pages, completions, install.sh, manifest.json).
+release: deps
+	@scripts/release.sh --cpu $(TARGET_CPU)
+
+release-epyc:
+	@$(MAKE) --no-print-directory release TARGET_CPU=$(EPYC_CPU)
+
+# The chroot install test (Tests/DeploymentTests/ChrootInstallTests) runs
+# when a release tarball of this commit exists (make release first, or
+# WEAR_RELEASE_TARBALL=...); make test does not build one (a static release
+# build costs CI another 10-20 minutes).
 test: build
 	$(SWIFT) test
 
-demo: release
-	@scripts/demo.sh $(RELEASE_BIN)
+# The demo runs the plain release build (.build/release).
+demo: deps
+	$(SWIFT) build -c release
+	@scripts/demo.sh .build/release
 
 bench:
 	@scripts/deps.sh --bench
@@ -45,23 +66,12 @@ bench:
 # each binary's --experimental-dump-help), one page per (sub)command; the
 # built-in `help` subcommand's pages are left out. Every page must render
 # with man -l. Completions: each binary's --generate-completion-script.
-docs: release
-	$(SWIFT) package generate-manual --configuration release --multi-page
-	rm -rf $(DOCS_OUT)
-	mkdir -p $(DOCS_OUT)/man/man1 $(DOCS_OUT)/completions/bash $(DOCS_OUT)/completions/zsh $(DOCS_OUT)/completions/fish
-	for b in $(BINARIES); do cp $(MANUALS)/$$b/*.1 $(DOCS_OUT)/man/man1/; done
-	rm -f $(DOCS_OUT)/man/man1/*.help.1
-	for page in $(DOCS_OUT)/man/man1/*.1; do \
-	  MANWIDTH=80 man -l "$$page" > /dev/null || { echo "$$page does not render"; exit 1; }; \
-	done
-	for b in $(BINARIES); do \
-	  $(RELEASE_BIN)/$$b --generate-completion-script bash > $(DOCS_OUT)/completions/bash/$$b && \
-	  $(RELEASE_BIN)/$$b --generate-completion-script zsh > $(DOCS_OUT)/completions/zsh/_$$b && \
-	  $(RELEASE_BIN)/$$b --generate-completion-script fish > $(DOCS_OUT)/completions/fish/$$b.fish || exit 1; \
-	done
+# scripts/docs.sh, on the debug build; the release tarball ships the same.
+docs: deps
+	@scripts/docs.sh $(DOCS_OUT)
 	@echo "man pages in $(DOCS_OUT)/man (MANPATH), completions in $(DOCS_OUT)/completions"
 
 clean:
-	rm -rf .build bench/out
+	rm -rf .build .build-release-* bench/out dist
 
 include fuzz/Makefile.inc

@@ -192,6 +192,8 @@ let package = Package(
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
         // WearAlert only for OAuth1, to recompute the signatures the fake X API saw.
         .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP", "WearAlert"]),
+        // packer/ and the release: install.sh's checks, images.sh, packer validate, the chroot install.
+        .testTarget(name: "DeploymentTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17
 )

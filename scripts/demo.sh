@@ -3,7 +3,7 @@
 # through the four stages (pipelines/wear-pipeline.sh), then scored against
 # the labels; prints the posts it would make and each stage's accounting.
 #
-#   scripts/demo.sh [BIN_DIR]      (make demo builds release and passes .build/release)
+#   scripts/demo.sh [BIN_DIR]      (make demo builds the release binaries and passes .build-release-x86-64-v3/release)
 #
 # Environment: DEVICES (default 500), DURATION (default 10m), SEED (default 1),
 # DEMO_DIR (default .build/demo): where keys, rejects, outputs and labels go;

@@ -21,6 +21,10 @@ packages=(
     procps           # /bin/kill: the units' ExecReload=, which systemd-analyze verify checks
     prometheus-node-exporter  # MonitoringScrapeTests: the textfile collector serving the stages' metrics
     chromium         # DashboardProcessTests: headless Chromium renders `wear dashboard` (one screenshot)
+    man-db           # man -l: scripts/docs.sh checks every man page of the release renders
+    jq               # packer/scripts/images.sh reads Packer's manifest
+    packer           # packer validate / fmt -check of packer/ (1.6.6: qemu and amazon builders built in)
+    debootstrap      # the chroot install test builds a minimal Debian 12 root with it
 )
 if [[ "${1:-}" == "--bench" ]]; then
     packages+=(jq valgrind linux-perf python3-numpy gcc g++ time)
