@@ -22,12 +22,9 @@ import WearTesting
 /// in the test report; with one (`make release`, or WEAR_RELEASE_TARBALL) it
 /// runs in full.
 @Suite(.serialized, .timeLimit(.minutes(30)),
-       .enabled(if: ChrootInstallTests.tarballPath.map { FileManager.default.fileExists(atPath: $0) } ?? false,
+       .enabled(if: FileManager.default.fileExists(atPath: releaseTarballPath()),
                 "no release tarball: run make release (dist/wear-x86-64-v3.tar.gz) or set WEAR_RELEASE_TARBALL"))
 struct ChrootInstallTests {
-    static var tarballPath: String? {
-        ProcessInfo.processInfo.environment["WEAR_RELEASE_TARBALL"] ?? repositoryFile("dist/wear-x86-64-v3.tar.gz").path
-    }
 
     struct Chroot {
         let root: URL
@@ -44,8 +41,7 @@ struct ChrootInstallTests {
     }
 
     func releaseTarball() throws -> URL {
-        let path = ProcessInfo.processInfo.environment["WEAR_RELEASE_TARBALL"]
-            ?? repositoryFile("dist/wear-x86-64-v3.tar.gz").path
+        let path = releaseTarballPath()
         try #require(FileManager.default.fileExists(atPath: path),
                      "no release tarball at \(path): run `make test` (it runs scripts/release.sh first) or `make release`, or set WEAR_RELEASE_TARBALL")
         return URL(fileURLWithPath: path).resolvingSymlinksInPath()
@@ -246,4 +242,9 @@ struct ChrootInstallTests {
             """)
         try #require(result.status == 0, "adding throwaway units: \(result.stderrText)")
     }
+}
+
+/// The release tarball the chroot test installs: $WEAR_RELEASE_TARBALL, or dist/wear-x86-64-v3.tar.gz.
+func releaseTarballPath() -> String {
+    ProcessInfo.processInfo.environment["WEAR_RELEASE_TARBALL"] ?? repositoryFile("dist/wear-x86-64-v3.tar.gz").path
 }
