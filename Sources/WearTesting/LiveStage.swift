@@ -7,8 +7,7 @@ import WearCore
 /// close input, wait for the exit. Every wait has a deadline only to turn a
 /// hang into a failure; none measures time.
 ///
-/// Spawned with posix_spawn, an empty signal mask and default dispositions
-/// (Foundation's `Process` on Linux starts children with signals blocked).
+/// Spawned by `ChildSpawn` (an empty signal mask, default dispositions).
 /// Every descriptor this process keeps is close-on-exec, so concurrent tests'
 /// children never hold our pipes open.
 public final class LiveStage: @unchecked Sendable {
@@ -56,44 +55,19 @@ public final class LiveStage: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t(), defaults = sigset_t()
-        sigemptyset(&mask)
-        for signal in blockedSignals { sigaddset(&mask, signal) }
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        if newProcessGroup {
-            flags |= POSIX_SPAWN_SETPGROUP
-            posix_spawnattr_setpgroup(&attributes, 0)
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let status: Int32
-        if environment.isEmpty {
-            status = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        } else {
-            let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { envp.forEach { free($0) } }
-            status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let spawned = Result {
+            try ChildSpawn.spawn(executable, arguments, actions: &actions, blockedSignals: blockedSignals,
+                                 newProcessGroup: newProcessGroup, environment: environment)
         }
         if standardInput == nil { close(input[0]) }
         close(output[1])
         close(errors[1])
-        guard status == 0 else {
+        if case .failure = spawned {
             if standardInput == nil { close(input[1]) }
             close(output[0])
             close(errors[0])
-            throw TestSupportError("posix_spawn \(executable): \(String(cString: strerror(status)))")
         }
-        pid = child
+        pid = try spawned.get()
         inputFD = input[1]
         startReading(output[0], isStderr: false)
         startReading(errors[0], isStderr: true)

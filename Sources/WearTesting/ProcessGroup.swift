@@ -7,9 +7,7 @@ import Glibc
 /// waits for the leader; it runs at `deinit` too, so a failing test leaves
 /// nothing behind.
 ///
-/// Spawned with posix_spawn, an empty signal mask and default dispositions
-/// (Foundation's `Process` starts children with signals blocked, so they
-/// would not stop on SIGTERM).
+/// Spawned by `ChildSpawn` (an empty signal mask, default dispositions).
 public final class ProcessGroup: @unchecked Sendable {
     public let name: String
     public let pid: pid_t
@@ -31,30 +29,9 @@ public final class ProcessGroup: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t(), defaults = sigset_t()
-        sigemptyset(&mask)
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
         // The working directory: posix_spawn has no portable chdir action, so the shell does it.
-        let cd = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path]
-        let cdArgv = (cd + [executable] + arguments).map { strdup($0) } + [nil]
-        defer { cdArgv.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, "/bin/sh", &actions, &attributes, cdArgv, envp)
-        guard status == 0 else {
-            throw TestSupportError("posix_spawn \(executable): \(String(cString: strerror(status)))")
-        }
-        pid = child
+        pid = try ChildSpawn.spawn("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", directory.path, executable] + arguments,
+                                   actions: &actions, newProcessGroup: true, environment: environment)
     }
 
     /// A shell script (`/bin/sh -c`) in its own group.
