@@ -15,7 +15,8 @@
 #
 # Writes DIR/wear-VERSION-COMMIT-TARGET.tar.gz (one top folder of the same
 # name) and its .sha256 (the image records it), points DIR/wear-TARGET.tar.gz
-# at it (a symlink) and prints its path.
+# at it (a symlink) and prints its path; the binaries' debug info (stripped
+# from them) goes to DIR/wear-VERSION-COMMIT-TARGET.debug.tar.gz.
 # Inside: bin/, share/man/man1/, share/completions/, pipelines/ (every file
 # under pipelines/systemd, nginx, rules and monitoring, as they are),
 # install.sh, share/cpu-targets (what install.sh tells a refused host), SHA256SUMS (sha256sum -c) and manifest.json: name, version,
@@ -68,8 +69,18 @@ name="wear-$version-$commit-$cpu"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
-mkdir -p "$root/bin" "$root/share"
-for b in "${binaries[@]}"; do install -m 0755 "$bin/$b" "$root/bin/$b"; done
+mkdir -p "$root/bin" "$root/share" "$stage/debug/$name/bin"
+# The binaries ship without their DWARF (wear-alert 150 MB with it, 100
+# without; the symbol table stays, so a backtrace still names functions);
+# the debug info goes to DIR/NAME.debug.tar.gz, linked by
+# .gnu_debuglink (gdb finds it when unpacked under /usr/lib/debug/.build-id
+# or next to the binary).
+for b in "${binaries[@]}"; do
+    install -m 0755 "$bin/$b" "$root/bin/$b"
+    objcopy --only-keep-debug --compress-debug-sections "$root/bin/$b" "$stage/debug/$name/bin/$b.debug"
+    strip --strip-debug "$root/bin/$b"
+    (cd "$stage/debug/$name/bin" && objcopy --add-gnu-debuglink="$b.debug" "$root/bin/$b")
+done
 
 # --- what the binaries need from the host -------------------------------------
 declare -A packages=()
@@ -134,6 +145,7 @@ manifest = {
     "swift_version": swift,
     "build_host": {"os": platform.freedesktop_os_release().get("PRETTY_NAME", "?"), "machine": platform.machine()},
     "runtime_packages": packages.split(),
+    "debug_symbols": os.path.basename(root) + ".debug.tar.gz",
     "shared_libraries": json.loads(libraries),
     "files": files,
 }
@@ -148,6 +160,8 @@ tarball="$out/$name.tar.gz"
 tar --sort=name --mtime="@$commit_epoch" --owner=0 --group=0 --numeric-owner -C "$stage" -czf "$tarball.tmp" "$name"
 mv "$tarball.tmp" "$tarball"
 (cd "$out" && sha256sum "$name.tar.gz" > "$name.tar.gz.sha256")
+tar --sort=name --mtime="@$commit_epoch" --owner=0 --group=0 --numeric-owner -C "$stage/debug" -czf "$out/$name.debug.tar.gz.tmp" "$name"
+mv "$out/$name.debug.tar.gz.tmp" "$out/$name.debug.tar.gz"
 ln -sfn "$name.tar.gz" "$out/wear-$cpu.tar.gz"
 echo "release: $tarball ($(du -h "$tarball" | cut -f1); runtime packages: ${!packages[*]})" >&2
 echo "$tarball"

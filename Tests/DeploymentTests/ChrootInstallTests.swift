@@ -17,10 +17,9 @@ import WearTesting
 /// The tarball: $WEAR_RELEASE_TARBALL, or dist/wear-x86-64-v3.tar.gz (the
 /// symlink scripts/release.sh points at its newest x86-64-v3 tarball; `make
 /// release` makes it). It must be the tree's commit. Runs as root (CI does).
-/// `make test` builds no tarball (a static release build would cost CI
-/// another 10-20 minutes), so without one the suite is skipped, and says so
-/// in the test report; with one (`make release`, or WEAR_RELEASE_TARBALL) it
-/// runs in full.
+/// `make test` builds the tarball first (CI runs the suite in full); without
+/// one (`make test-quick`, or a bare `swift test`) the suite is skipped, and
+/// says so in the test report.
 @Suite(.serialized, .timeLimit(.minutes(30)),
        .enabled(if: FileManager.default.fileExists(atPath: releaseTarballPath()),
                 "no release tarball: run make release (dist/wear-x86-64-v3.tar.gz) or set WEAR_RELEASE_TARBALL"))
@@ -31,6 +30,11 @@ struct ChrootInstallTests {
         func path(_ inside: String) -> URL { root.appendingPathComponent(String(inside.drop { $0 == "/" })) }
         func text(_ inside: String) throws -> String { try String(contentsOf: path(inside), encoding: .utf8) }
         func exists(_ inside: String) -> Bool { FileManager.default.fileExists(atPath: path(inside).path) }
+        /// Where the symbolic link at `inside` points (as written: systemctl
+        /// writes absolute paths of the root, which `exists` would resolve
+        /// against the host's file system), or nil when it is not a link.
+        func link(_ inside: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: path(inside).path) }
+        func isExecutable(_ inside: String) -> Bool { access(path(inside).path, X_OK) == 0 }
         /// Runs a bash script inside the root.
         func bash(_ script: String, seconds: Int = 120) throws -> ProcessResult {
             try run("/usr/sbin/chroot", [root.path, "/usr/bin/env", "-i",
@@ -107,9 +111,9 @@ struct ChrootInstallTests {
             #expect(enabled.contains(unit), "\(unit) not enabled: \(again.stderrText)")
         }
         #expect(!enabled.contains("wear-probe@.service"), "a template is not enabled")
-        #expect(chroot.exists("/etc/systemd/system/multi-user.target.wants/wear-probe.service"))
-        #expect(chroot.exists("/etc/systemd/system/sockets.target.wants/wear-probe.socket"))
-        #expect(!chroot.exists("/etc/systemd/system/multi-user.target.wants/wear-probe@.service"))
+        #expect(chroot.link("/etc/systemd/system/multi-user.target.wants/wear-probe.service") == "/usr/local/lib/systemd/system/wear-probe.service")
+        #expect(chroot.link("/etc/systemd/system/sockets.target.wants/wear-probe.socket") == "/usr/local/lib/systemd/system/wear-probe.socket")
+        #expect(chroot.link("/etc/systemd/system/multi-user.target.wants/wear-probe@.service") == nil)
         #expect(chroot.exists("/usr/local/lib/systemd/system/wear-probe@.service"))
         let fstab = try chroot.text("/etc/fstab")
         #expect(fstab.components(separatedBy: "LABEL=wear-data /var/lib/wear-data ext4").count == 2, "one data volume line: \(fstab)")
@@ -131,21 +135,32 @@ struct ChrootInstallTests {
         #expect(try chroot.text("/etc/fstab").contains("/var/lib/wear-data/private /var/lib/private none bind,nofail"))
         #expect(!chroot.exists("/etc/nginx/sites-enabled/default"), "nginx's default site listens on port 80")
         #expect(chroot.exists("/usr/lib/nginx/modules/ngx_stream_module.so"))
-        #expect(chroot.exists("/etc/systemd/system/multi-user.target.wants/nginx.service"))
-        #expect(chroot.exists("/etc/systemd/system/multi-user.target.wants/prometheus-node-exporter.service"))
+        #expect(chroot.link("/etc/systemd/system/multi-user.target.wants/nginx.service") != nil)
+        #expect(chroot.link("/etc/systemd/system/multi-user.target.wants/prometheus-node-exporter.service") != nil)
+        #expect(chroot.link("/etc/systemd/system/multi-user.target.wants/wear.target") == "/usr/local/lib/systemd/system/wear.target")
+        for unit in ["wear-filter.service", "wear-score.service", "wear-alert.service"] {
+            #expect(chroot.link("/etc/systemd/system/wear.target.wants/\(unit)") == "/usr/local/lib/systemd/system/\(unit)")
+        }
+        for socket in ["wear-ingest.socket", "wear-decrypted.socket", "wear-filtered.socket", "wear-scored.socket"] {
+            #expect(chroot.link("/etc/systemd/system/sockets.target.wants/\(socket)") == "/usr/local/lib/systemd/system/\(socket)")
+        }
         #expect(!chroot.exists("/usr/sbin/policy-rc.d"), "install.sh removes the policy-rc.d it wrote")
         #expect(try chroot.bash("getent passwd wear && getent group wear").status == 0)
         // Every unit, config and rules file of the release, where install.sh puts them.
         for case let file as [String: Any] in manifest["files"] as? [Any] ?? [] {
             guard let path = file["path"] as? String, path.hasPrefix("pipelines/") else { continue }
             let rest = path.split(separator: "/").dropFirst(2).joined(separator: "/")
+            let executable = (file["mode"] as? String).flatMap { Int($0, radix: 8) }.map { $0 & 0o111 != 0 } ?? false
             let place = switch path.split(separator: "/")[1] {
+            case "systemd" where rest.hasSuffix(".tmpfiles"): "/usr/local/lib/tmpfiles.d/\(rest.dropLast(".tmpfiles".count)).conf"
+            case "systemd" where executable: "/usr/local/libexec/wear/\(rest)"
             case "systemd": "/usr/local/lib/systemd/system/\(rest)"
             case "nginx": "/etc/nginx/wear/\(rest)"
             case "rules": "/etc/wear/rules/\(rest)"
             default: "/usr/local/share/wear/monitoring/\(rest)"
             }
             #expect(chroot.exists(place), "\(path) not installed at \(place)")
+            #expect(!executable || chroot.isExecutable(place), "\(place) is not executable")
         }
     }
 
@@ -192,8 +207,9 @@ struct ChrootInstallTests {
     }
 
     /// systemd-analyze verify --root on what install.sh put in the root: the
-    /// release's units (none on main yet: then nginx's and the node exporter's,
-    /// with install.sh's drop-ins and the wear- prefix drop-in) and `extra`.
+    /// release's units (templates aside), nginx's and the node exporter's,
+    /// with install.sh's drop-ins and the wear- prefix drop-in, and `extra`;
+    /// it also checks that every command they run is there and executable.
     func expectUnitsVerify(_ chroot: Chroot, including extra: [String] = []) throws {
         let folder = chroot.path("/usr/local/lib/systemd/system")
         let shipped = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

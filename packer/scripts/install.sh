@@ -21,7 +21,9 @@
 # Then, as root: the Debian packages the binaries link (the manifest's
 # runtime_packages), nginx with its stream module, prometheus-node-exporter;
 # /usr/local/bin/wear*, man pages, completions; the units of pipelines/systemd
-# in /usr/local/lib/systemd/system; pipelines/nginx in /etc/nginx/wear;
+# in /usr/local/lib/systemd/system, the executables beside them in
+# /usr/local/libexec/wear, its *.tmpfiles in /usr/local/lib/tmpfiles.d;
+# pipelines/nginx in /etc/nginx/wear;
 # pipelines/rules in /etc/wear/rules; pipelines/monitoring in
 # /usr/local/share/wear/monitoring; the manifest in /usr/local/share/wear and
 # /etc/wear/release; the wear system user and group; sysctl and file limits
@@ -159,8 +161,37 @@ copy_tree() {
     (cd "$1" && find . -type d -printf '%P\n' | while read -r d; do [[ -z "$d" ]] || install -d -m 0755 "$2/$d"; done
                find . -type f -printf '%P\n' | while read -r f; do install -m 0644 "$f" "$2/$f"; done)
 }
+# pipelines/systemd by kind: units (and drop-in folders) where systemd looks
+# for local units; the executables the units run (wear-fifo-drained,
+# wear-x-credentials) in /usr/local/libexec/wear, where their ExecStart=/
+# ExecStop= name them; NAME.tmpfiles as tmpfiles.d's NAME.conf (read at boot
+# by systemd-tmpfiles-setup); anything else, for reference, in
+# /usr/local/share/wear/systemd.
 units=/usr/local/lib/systemd/system
-copy_tree "$dir/pipelines/systemd" "$units"
+install -d -m 0755 "$units" /usr/local/libexec/wear /usr/local/lib/tmpfiles.d
+tmpfiles=()
+for file in "$dir"/pipelines/systemd/*; do
+    [[ -e "$file" ]] || continue
+    name=${file##*/}
+    if [[ -d "$file" ]]; then
+        copy_tree "$file" "$units/$name"
+        continue
+    fi
+    case "$name" in
+        *.service | *.socket | *.target | *.timer | *.path | *.slice | *.mount) install -m 0644 "$file" "$units/$name" ;;
+        *.tmpfiles)
+            install -m 0644 "$file" "/usr/local/lib/tmpfiles.d/${name%.tmpfiles}.conf"
+            tmpfiles+=("/usr/local/lib/tmpfiles.d/${name%.tmpfiles}.conf")
+            ;;
+        *)
+            if [[ -x "$file" ]]; then
+                install -m 0755 "$file" /usr/local/libexec/wear/
+            else
+                install -D -m 0644 "$file" "/usr/local/share/wear/systemd/$name"
+            fi
+            ;;
+    esac
+done
 install -d -m 0750 -g wear /etc/wear
 copy_tree "$dir/pipelines/rules" /etc/wear/rules
 copy_tree "$dir/pipelines/monitoring" /usr/local/share/wear/monitoring
@@ -254,6 +285,7 @@ for unit in "$units"/*.service "$units"/*.socket "$units"/*.timer "$units"/*.pat
 done
 if ((booted)); then
     systemctl daemon-reload
+    ((${#tmpfiles[@]} == 0)) || systemd-tmpfiles --create "${tmpfiles[@]}"
     systemctl enable "${enable[@]}"
 else
     systemctl --root=/ enable "${enable[@]}"
