@@ -6,6 +6,8 @@
 #   scripts/demo.sh [BIN_DIR]      (make demo builds the release binaries and passes .build-release-x86-64-v3/release)
 #
 # Environment: DEVICES (default 500), DURATION (default 10m), SEED (default 1),
+# ATTACKS (default all:0.1: every attack type, together on a tenth of the
+# fleet, so several instances of each: 4-5 per type with 500 devices),
 # DEMO_DIR (default .build/demo): where keys, rejects, outputs and labels go;
 # RULES (default pipelines/rules/default.rules): wear-filter's rules.
 set -euo pipefail
@@ -14,6 +16,7 @@ bin=${1:-.build/release}
 devices=${DEVICES:-500}
 duration=${DURATION:-10m}
 seed=${SEED:-1}
+attacks=${ATTACKS:-all:0.1}
 dir=${DEMO_DIR:-.build/demo}
 rules=${RULES:-pipelines/rules/default.rules}
 
@@ -27,12 +30,12 @@ umask 077
 "$bin/wear" keys new --out "$dir/master.key"
 "$bin/wear" keys new --out "$dir/pseudonym.key"
 
-echo "demo: $devices devices, $duration of telemetry, every attack type (seed $seed); files in $dir" >&2
+echo "demo: $devices devices, $duration of telemetry, attacks $attacks (seed $seed); files in $dir" >&2
 # The reference composition, as operators run it: rejects and metrics per
 # stage, wear-score's and wear-alert's state in $dir/state, and taps of the
 # filtered and scored records for wear eval.
 set +e
-"$bin/wear" sim --devices "$devices" --duration "$duration" --seed "$seed" --attacks all \
+"$bin/wear" sim --devices "$devices" --duration "$duration" --seed "$seed" --attacks "$attacks" \
         --master-key "$dir/master.key" --labels "$dir/labels.ndjson" \
     | pipelines/wear-pipeline.sh --bin "$bin" --master-key "$dir/master.key" \
         --pseudonym-key "$dir/pseudonym.key" --rules "$rules" --state-dir "$dir/state" \
@@ -52,11 +55,17 @@ echo >&2
 echo "demo: the $posts posts wear-alert would make on X (dry run; every receipt in $dir/receipts.ndjson)" >&2
 python3 - "$dir/receipts.ndjson" >&2 <<'PY'
 import json, sys
+shown = 0
 for line in open(sys.argv[1], encoding="utf-8"):
     receipt = json.loads(line)
-    if receipt.get("status") == "dry_run":
+    if receipt.get("status") != "dry_run":
+        continue
+    shown += 1
+    if shown <= 25:
         print("  | " + receipt["text"].replace("\n", "\n  | "))
         print("  |")
+if shown > 25:
+    print(f"  ({shown - 25} more in {sys.argv[1]})")
 PY
 
 echo >&2

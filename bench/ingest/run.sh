@@ -149,7 +149,8 @@ ingest_run() {
     rm -rf "$run" && mkdir -p "$run"
     mkfifo "$run/decrypted.fifo"
     # The reader holds the FIFO; we hold a write end (systemd's ListenFIFO=) until every connection is done.
-    setsid bash -c "set -o pipefail; $reader < '$run/decrypted.fifo'" & local reader_pid=$!
+    # (exec first: a redirection after "a | b | c" would be c's stdin alone.)
+    setsid bash -c "set -o pipefail; exec < '$run/decrypted.fifo'; $reader" & local reader_pid=$!
     local timer=""
     [[ -x /usr/bin/time ]] && timer="/usr/bin/time -f '%U %S' -o '$run/cpu-decrypt-'\$\$"
     local decrypt="exec $timer '$bin/wear-decrypt' --proxy-protocol --atomic-lines --master-key '$key' >> '$run/decrypted.fifo'"
