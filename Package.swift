@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(name: "WearDashboardTests", dependencies: ["WearDashboard", "WearTesting"]),
         .testTarget(name: "WearScoreTests", dependencies: ["WearScore", "WearTesting"]),
         // WearAlert only for OAuth1, to recompute the signatures the fake X API saw.
-        .testTarget(name: "StageTests", dependencies: ["WearTesting", "WearTestingHTTP", "WearAlert"]),
+        .testTarget(name: "StageTests", dependencies: ["WearCore", "WearTesting", "WearTestingHTTP", "WearAlert"]),
         // packer/ and the release: install.sh's checks, images.sh, packer validate, the chroot install.
         .testTarget(name: "DeploymentTests", dependencies: ["WearTesting"]),
     ],

@@ -1,3 +1,5 @@
+import WearCore
+
 /// The last `window` seconds of snapshots, and what the page shows from
 /// them. Pure: it is given each snapshot and never reads a clock or a file.
 public struct DashboardHistory: Sendable {

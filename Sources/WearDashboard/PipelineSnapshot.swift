@@ -1,4 +1,5 @@
 import Foundation
+import WearCore
 
 /// What the stages' metrics files said at one moment: their samples (each
 /// labelled with its stage) and how long ago each file was written.

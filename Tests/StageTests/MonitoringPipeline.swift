@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WearCore
 import WearTesting
 import WearTestingHTTP
 
@@ -65,9 +66,7 @@ final class MonitoringPipeline: @unchecked Sendable {
     func waitForRecords(_ records: Int, upTo limit: TimeInterval = 60) throws {
         let ok = Polling.until(upTo: limit) {
             Self.stages.allSatisfy { stage in
-                metrics(of: stage).split(separator: "\n").contains { line in
-                    line.hasPrefix("wear_records_in_total{") && (Double(line.split(separator: " ").last ?? "") ?? 0) >= Double(records)
-                }
+                MetricsText.parse(metrics(of: stage)).samples.contains { $0.name == "wear_records_in_total" && $0.value >= Double(records) }
             }
         }
         guard ok else {

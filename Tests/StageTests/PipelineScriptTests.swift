@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WearCore
 import WearTesting
 
 /// pipelines/wear-pipeline.sh, the reference composition, run for real on
@@ -44,15 +45,10 @@ import WearTesting
         }
     }
 
-    /// A textfile's samples, by series (name and labels as written).
+    /// A textfile's samples, by series (`MetricSample.series`: labels sorted by name).
     static func samples(_ file: URL) -> [String: Double] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [:] }
-        var values: [String: Double] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-            values[String(line[..<space])] = value
-        }
-        return values
+        return MetricsText.values(text)
     }
 
     /// Each stage balances, each stage read what the one before it wrote, and
@@ -164,7 +160,7 @@ import WearTesting
         try feedUntilFlowing(pipeline, fleet, count: 200)
         pipeline.signal(SIGHUP)
         let reloaded = Polling.until(upTo: 30) {
-            (fleet.metrics("wear-filter")[#"wear_filter_reloads_total{stage="wear-filter",result="ok"}"#] ?? 0) >= 1
+            (fleet.metrics("wear-filter")[#"wear_filter_reloads_total{result="ok",stage="wear-filter"}"#] ?? 0) >= 1
         }
         #expect(reloaded, "wear-filter did not reload: \(fleet.metrics("wear-filter").filter { $0.key.contains("reload") })")
         pipeline.write(fleet.lines.dropFirst(200).joined(separator: "\n") + "\n")

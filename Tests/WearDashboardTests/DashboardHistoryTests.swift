@@ -1,4 +1,5 @@
 import Testing
+import WearCore
 @testable import WearDashboard
 
 @Suite struct DashboardHistoryTests {

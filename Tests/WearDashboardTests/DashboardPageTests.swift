@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WearCore
 @testable import WearDashboard
 
 @Suite struct DashboardPageTests {

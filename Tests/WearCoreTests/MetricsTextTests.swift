@@ -1,5 +1,5 @@
 import Testing
-@testable import WearDashboard
+@testable import WearCore
 
 @Suite struct MetricsTextTests {
     @Test func readsSamplesLabelsAndSkipsComments() {
@@ -41,5 +41,19 @@ import Testing
     func refusesWhatIsNotASample(_ line: String) {
         #expect(MetricsText.parseSample(Array(line.utf8)) == nil, "\(line)")
         #expect(MetricsText.parse(line).malformed == 1)
+    }
+
+    @Test func valuesAreKeyedByNameAndLabelsSortedByName() {
+        let text = """
+            # TYPE wear_cpu_seconds_total counter
+            wear_cpu_seconds_total{stage="wear-score",mode="user"} 1.5
+            wear_cpu_seconds_total{stage="wear-score",mode="system"} 0.25
+            up 1
+            """
+        let values = MetricsText.values(text)
+        #expect(values == [#"wear_cpu_seconds_total{mode="user",stage="wear-score"}"#: 1.5,
+                           #"wear_cpu_seconds_total{mode="system",stage="wear-score"}"#: 0.25,
+                           "up": 1])
+        #expect(MetricSample(name: "m", labels: ["b": "2", "a": "1"], value: 0).series == #"m{a="1",b="2"}"#)
     }
 }

@@ -11,14 +11,22 @@ public struct MetricSample: Sendable, Equatable {
     }
 
     public subscript(label: String) -> String? { labels[label] }
+
+    /// The series as the text format writes it: `name{a="x",b="y"}`, labels
+    /// sorted by name (values unescaped), or the bare name without labels.
+    public var series: String {
+        guard !labels.isEmpty else { return name }
+        return name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    }
 }
 
 /// Reads the Prometheus text exposition format (0.0.4) that the stages'
-/// `--metrics-file` writes (WearCore's `PrometheusText`): sample lines, with
+/// `--metrics-file` writes (`PrometheusText` beside it): sample lines, with
 /// `# HELP`/`# TYPE` comments and blank lines skipped. Written here because
 /// no package we keep parses it (swift-prometheus only writes it); it reads
 /// what node_exporter's textfile collector accepts: escaped label values
 /// (`\\`, `\"`, `\n`), `NaN`, `+Inf`, `-Inf`, an optional timestamp.
+/// `wear dashboard` reads the stages' files with it, and so do the tests.
 public enum MetricsText {
     /// The samples of `text`, and how many lines were not samples it could read.
     public static func parse(_ text: String) -> (samples: [MetricSample], malformed: Int) {
@@ -32,8 +40,15 @@ public enum MetricsText {
         return (samples, malformed)
     }
 
+    /// The value of every sample of `text` by `MetricSample.series`.
+    public static func values(_ text: String) -> [String: Double] {
+        var values: [String: Double] = [:]
+        for sample in parse(text).samples { values[sample.series] = sample.value }
+        return values
+    }
+
     /// One sample line, or nil when it is not one.
-    static func parseSample(_ bytes: [UInt8]) -> MetricSample? {
+    public static func parseSample(_ bytes: [UInt8]) -> MetricSample? {
         var index = 0
         func isNameByte(_ byte: UInt8, first: Bool) -> Bool {
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F || byte == 0x3A
@@ -100,7 +115,7 @@ public enum MetricsText {
         return MetricSample(name: metric, labels: labels, value: value)
     }
 
-    static func number(_ text: String) -> Double? {
+    public static func number(_ text: String) -> Double? {
         switch text {
         case "NaN": .nan
         case "+Inf", "Inf": .infinity
