@@ -25,6 +25,7 @@ packages=(
     jq               # packer/scripts/images.sh reads Packer's manifest
     packer           # packer validate / fmt -check of packer/ (1.6.6: qemu and amazon builders built in)
     debootstrap      # the chroot install test builds a minimal Debian 12 root with it
+    systemd-container  # systemd-nspawn: the chroot install test boots the installed root with systemd as PID 1
     binutils         # objcopy, strip: the release tarball ships stripped binaries, their debug info beside it
 )
 if [[ "${1:-}" == "--bench" ]]; then

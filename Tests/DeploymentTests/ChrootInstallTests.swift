@@ -118,9 +118,21 @@ struct ChrootInstallTests {
         let fstab = try chroot.text("/etc/fstab")
         #expect(fstab.components(separatedBy: "LABEL=wear-data /var/lib/wear-data ext4").count == 2, "one data volume line: \(fstab)")
         let nginx = try chroot.text("/etc/nginx/nginx.conf")
-        #expect(nginx.components(separatedBy: "include /etc/nginx/wear/*.conf;").count <= 2, "\(nginx)")
+        #expect(nginx.components(separatedBy: "include /etc/nginx/wear.conf;").count == 2, "one include of the stream block: \(nginx)")
+        #expect(!nginx.contains("include /etc/nginx/wear/*.conf;"), "\(nginx)")
+        let stream = try chroot.text("/etc/nginx/wear.conf")
+        #expect(stream.contains("stream {\n    include /etc/nginx/wear/wear-log.conf;\n    include /etc/nginx/wear/wear-stream.conf;\n}"), "\(stream)")
+        for (name, target) in [("master.key", "keys/master.key"), ("pseudonym.key", "keys/pseudonym.key"), ("x", "keys/x"),
+                               ("tls", "keys/tls"), ("keys.json", "keys/keys.json"), ("filter.rules", "rules/default.rules")] {
+            #expect(chroot.link("/etc/wear/\(name)") == target, "/etc/wear/\(name)")
+        }
+        let etc = try FileManager.default.attributesOfItem(atPath: chroot.path("/etc/wear").path)
+        #expect((etc[.posixPermissions] as? Int) == 0o755, "/etc/wear is read by every stage's dynamic user")
         try expectNoSwiftAndNothingRunning(chroot)
         try expectUnitsVerify(chroot, including: ["wear-probe.service", "wear-probe.socket", "wear-probe@1.service"])
+
+        // --- and booted, with systemd as PID 1 ---------------------------------------
+        try expectBootsUnderSystemd(chroot, scratch: scratch)
     }
 
     func expectInstalledFiles(_ chroot: Chroot, version: String, commit: String, manifest: [String: Any]) throws {

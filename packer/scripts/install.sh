@@ -192,7 +192,11 @@ for file in "$dir"/pipelines/systemd/*; do
             ;;
     esac
 done
-install -d -m 0750 -g wear /etc/wear
+# /etc/wear is read by every stage's dynamic user (wear-filter its rules),
+# so 0755; the secrets are in keys/ (0700 root, files 0600), which systemd
+# reads as root for LoadCredential= and copies into each service's private
+# credentials directory.
+install -d -m 0755 -g wear /etc/wear
 copy_tree "$dir/pipelines/rules" /etc/wear/rules
 copy_tree "$dir/pipelines/monitoring" /usr/local/share/wear/monitoring
 install -D -m 0644 "$dir/manifest.json" /usr/local/share/wear/manifest.json
@@ -205,18 +209,36 @@ EOF
 chmod 0644 /etc/wear/release
 
 # nginx: pipelines/nginx/nginx.conf, when there is one, is the whole
-# configuration; otherwise its *.conf are included at the top level (stream {}
-# blocks cannot sit inside Debian's http {}). The stream module is loaded by
+# configuration; otherwise /etc/nginx/wear.conf, included at the top level of
+# Debian's nginx.conf (a stream {} block cannot sit inside its http {}), is
+# the stream {} block of a backend: the JSON session log and the TLS server
+# in front of the ingest socket (wear-log.conf, wear-stream.conf;
+# wear-upstream.conf is the scale-out front's, a different host's role, and
+# stays in /etc/nginx/wear for it). The stream module is loaded by
 # libnginx-mod-stream's modules-enabled file. The default site (port 80) goes.
+# nginx starts at boot only once /etc/wear/tls (on the data volume) holds
+# server.crt, server.key and devices-ca.crt: it never serves without them.
 rm -f /etc/nginx/sites-enabled/default
 if [[ -d "$dir/pipelines/nginx" ]]; then
     copy_tree "$dir/pipelines/nginx" /etc/nginx/wear
     if [[ -f /etc/nginx/wear/nginx.conf ]]; then
         [[ -f /etc/nginx/nginx.conf.debian ]] || cp /etc/nginx/nginx.conf /etc/nginx/nginx.conf.debian
         install -m 0644 /etc/nginx/wear/nginx.conf /etc/nginx/nginx.conf
-    elif ! grep -qx 'include /etc/nginx/wear/\*.conf;' /etc/nginx/nginx.conf; then
-        printf '\n# wear (packer/scripts/install.sh): the stream servers of pipelines/nginx\ninclude /etc/nginx/wear/*.conf;\n' \
-            >> /etc/nginx/nginx.conf
+    else
+        {
+            echo "# wear (packer/scripts/install.sh): the stream {} block of a backend (pipelines/nginx/README.md)."
+            echo "stream {"
+            for part in wear-log.conf wear-stream.conf; do
+                [[ -f "/etc/nginx/wear/$part" ]] && echo "    include /etc/nginx/wear/$part;"
+            done
+            echo "}"
+        } > /etc/nginx/wear.conf
+        chmod 0644 /etc/nginx/wear.conf
+        sed -i '\|^include /etc/nginx/wear/\*\.conf;$|d' /etc/nginx/nginx.conf # what releases before 0.1.0-92c252d wrote
+        if ! grep -qx 'include /etc/nginx/wear.conf;' /etc/nginx/nginx.conf; then
+            printf '\n# wear (packer/scripts/install.sh): the stream servers of pipelines/nginx\ninclude /etc/nginx/wear.conf;\n' \
+                >> /etc/nginx/nginx.conf
+        fi
     fi
 fi
 
@@ -258,6 +280,16 @@ echo 'ARGS="--collector.textfile.directory=/var/lib/prometheus/node-exporter"' >
 install -d -m 0755 /var/lib/wear-data
 install -d -m 0700 /var/lib/private # systemd keeps DynamicUser= state under it, 0700
 install -d -m 0700 /etc/wear/keys
+# The units name /etc/wear/master.key, pseudonym.key, keys.json, x/ (X
+# credentials) and tls/ (nginx's certificates), as a host installed by hand
+# has them (pipelines/README.md); on the image they live on the data volume,
+# in /etc/wear/keys, and these links point there. wear-filter reads
+# /etc/wear/filter.rules: the release's default rules unless the image
+# carries its own file there. Nothing an operator put in place is replaced.
+for name in master.key pseudonym.key keys.json x tls; do
+    [[ -e "/etc/wear/$name" || -L "/etc/wear/$name" ]] || ln -s "keys/$name" "/etc/wear/$name"
+done
+[[ -e /etc/wear/filter.rules || -L /etc/wear/filter.rules ]] || ln -s rules/default.rules /etc/wear/filter.rules
 fstab_begin='# wear data volume (packer/scripts/install.sh)'
 if ! grep -qxF "$fstab_begin" /etc/fstab 2> /dev/null; then
     cat >> /etc/fstab << EOF
