@@ -70,10 +70,14 @@ extension ChrootInstallTests {
         func inside(_ arguments: [String], seconds: Int = 60) throws -> ProcessResult {
             try run("/usr/bin/nsenter", ["--target", "\(leader)", "--all"] + arguments, seconds: seconds)
         }
-        let state = try inside(["systemctl", "is-system-running", "--wait"], seconds: 120).stdoutText
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // Polled: until systemd's bus is up, systemctl (even with --wait) answers nothing.
+        var state = ""
+        _ = Polling.until(upTo: 120) {
+            state = ((try? inside(["systemctl", "is-system-running"]).stdoutText) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return ["running", "degraded", "maintenance", "stopping"].contains(state)
+        }
         let failed = try inside(["systemctl", "list-units", "--failed", "--plain", "--no-legend", "--no-pager"]).stdoutText
-        #expect(state == "running", "the system is \(state); failed units:\n\(failed)")
+        #expect(state == "running", "the system is \(state); failed units:\n\(failed)\nconsole:\n\(boot.stdout.suffix(3000))\n\(boot.stderr.suffix(2000))")
         for unit in ["nginx.service", "prometheus-node-exporter.service", "wear-filter.service", "wear-score.service",
                      "wear-alert.service", "wear-ingest.socket", "wear-decrypted.socket", "wear-filtered.socket",
                      "wear-scored.socket", "wear.target"] {
