@@ -3,7 +3,8 @@
 # through the four stages (pipelines/wear-pipeline.sh), then scored against
 # the labels; prints the posts it would make and each stage's accounting.
 #
-#   scripts/demo.sh [BIN_DIR]      (make demo builds the release binaries and passes .build-release-x86-64-v3/release)
+#   scripts/demo.sh [BIN_DIR]      (default .build/release: make demo builds it with swift build -c release;
+#                                   the static binaries of make release, .build-release-x86-64-v3/release, work too)
 #
 # Environment: DEVICES (default 500), DURATION (default 10m), SEED (default 1),
 # ATTACKS (default all:0.1: every attack type, together on a tenth of the
