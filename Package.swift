@@ -193,7 +193,7 @@ let package = Package(
         // WearAlert only for OAuth1, to recompute the signatures the fake X API saw.
         .testTarget(name: "StageTests", dependencies: ["WearCore", "WearTesting", "WearTestingHTTP", "WearAlert"]),
         // packer/ and the release: install.sh's checks, images.sh, packer validate, the chroot install.
-        .testTarget(name: "DeploymentTests", dependencies: ["WearCore", "WearTesting"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["WearTesting"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,5 +1,8 @@
-/// The accounting summary a stage logs at exit:
-/// `wear-filter: info: in=10 out=8 rejected=2 (bad_json=1, line_too_long=1)`.
+import WearCore
+
+/// A stage's accounting: the summary it logs at exit,
+/// `wear-filter: info: in=10 out=8 rejected=2 (bad_json=1, line_too_long=1)`,
+/// or the counters of its metrics file.
 public struct LedgerSummary: Equatable, Sendable {
     public let recordsIn: Int
     public let recordsOut: Int
@@ -33,6 +36,24 @@ public struct LedgerSummary: Equatable, Sendable {
             throw TestSupportError("malformed summary line: \(line)")
         }
         return LedgerSummary(recordsIn: recordsIn, recordsOut: recordsOut, rejected: rejected, byReason: byReason)
+    }
+
+    /// The ledger `stage`'s metrics file gives (`wear_records_in_total`,
+    /// `_out_total`, `_rejected_total` by reason), or nil before the file has
+    /// its counters.
+    public static func parse(metrics text: String, stage: String) -> LedgerSummary? {
+        var recordsIn: Int?, recordsOut: Int?
+        var byReason: [String: Int] = [:]
+        for sample in MetricsText.parse(text).samples where sample["stage"] == stage {
+            switch sample.name {
+            case "wear_records_in_total": recordsIn = Int(sample.value)
+            case "wear_records_out_total": recordsOut = Int(sample.value)
+            case "wear_records_rejected_total": byReason[sample["reason"] ?? "", default: 0] += Int(sample.value)
+            default: continue
+            }
+        }
+        guard let recordsIn, let recordsOut else { return nil }
+        return LedgerSummary(recordsIn: recordsIn, recordsOut: recordsOut, rejected: byReason.values.reduce(0, +), byReason: byReason)
     }
 }
 

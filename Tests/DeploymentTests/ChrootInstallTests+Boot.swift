@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import Testing
-import WearCore
 import WearTesting
 
 /// The installed root booted with systemd as PID 1 (systemd-nspawn, private
@@ -107,14 +106,9 @@ extension ChrootInstallTests {
         try #require(sent.status == 0, "sending to the ingest socket: \(sent.stderrText)")
 
         // --- every ledger, from each connection's wear-decrypt to wear-alert --------
-        func metrics(_ stage: String) -> [String: Double] {
-            MetricsText.values((try? String(contentsOfFile: "/proc/\(leader)/root/run/\(stage)/\(stage).prom", encoding: .utf8)) ?? "")
-        }
-        func ledger(_ stage: String) -> (in: Double, out: Double, rejected: Double)? {
-            let values = metrics(stage)
-            guard let recordsIn = values[#"wear_records_in_total{stage="\#(stage)"}"#],
-                  let out = values[#"wear_records_out_total{stage="\#(stage)"}"#] else { return nil }
-            return (recordsIn, out, values.filter { $0.key.hasPrefix("wear_records_rejected_total{") }.values.reduce(0, +))
+        func ledger(_ stage: String) -> LedgerSummary? {
+            LedgerSummary.parse(metrics: (try? String(contentsOfFile: "/proc/\(leader)/root/run/\(stage)/\(stage).prom",
+                                                      encoding: .utf8)) ?? "", stage: stage)
         }
         var decrypted: [LedgerSummary] = []
         let delivered = Polling.until(upTo: 60) {
@@ -122,7 +116,7 @@ extension ChrootInstallTests {
             decrypted = journal.split(separator: "\n").filter { $0.hasPrefix("wear-decrypt: info: in=") }
                 .compactMap { try? LedgerSummary.parse(stderr: String($0), stage: "wear-decrypt") }
             guard decrypted.count == 2, let alert = ledger("wear-alert"), let score = ledger("wear-score") else { return false }
-            return alert.in == score.out && score.in > 0 && ledger("wear-filter").map { $0.in == score.in + $0.rejected } == true
+            return alert.recordsIn == score.recordsOut && score.recordsIn > 0 && ledger("wear-filter")?.recordsOut == score.recordsIn
         }
         #expect(delivered, "the records did not reach wear-alert: decrypt \(decrypted), filter \(String(describing: ledger("wear-filter"))), score \(String(describing: ledger("wear-score"))), alert \(String(describing: ledger("wear-alert")))")
         #expect(decrypted.reduce(0) { $0 + $1.recordsIn } == count, "the two connections' wear-decrypts read \(decrypted), not \(count) envelopes")
@@ -130,9 +124,9 @@ extension ChrootInstallTests {
         let decryptedOut = decrypted.reduce(0) { $0 + $1.recordsOut }
         for stage in ["wear-filter", "wear-score", "wear-alert"] {
             let counts = try #require(ledger(stage), "\(stage) wrote no metrics")
-            #expect(counts.in == counts.out + counts.rejected, "\(stage): \(counts)")
+            #expect(counts.balances, "\(stage): \(counts)")
         }
-        #expect(ledger("wear-filter")?.in == Double(decryptedOut), "wear-filter read what the wear-decrypts wrote")
+        #expect(ledger("wear-filter")?.recordsIn == decryptedOut, "wear-filter read what the wear-decrypts wrote")
 
         // --- poweroff drains the chain and leaves the state on the volume ----------
         _ = try inside(["systemctl", "poweroff"])

@@ -38,21 +38,17 @@ import WearTesting
         }
         #expect(metrics.contains("# TYPE wear_records_in_total counter"))
         // Resource use: the process's own CPU time and peak RSS (a running process has some of both).
-        let cpu = sampleValue(metrics, #"wear_cpu_seconds_total{mode="user",stage="\#(stage)"}"#)
+        let values = MetricsText.values(metrics) // by series, labels sorted by name
+        let cpu = values[#"wear_cpu_seconds_total{mode="user",stage="\#(stage)"}"#]
         #expect(cpu.map { $0 >= 0 && $0 < 60 } == true, "user CPU seconds: \(String(describing: cpu))")
-        #expect(sampleValue(metrics, #"wear_cpu_seconds_total{mode="system",stage="\#(stage)"}"#) != nil)
-        let rss = sampleValue(metrics, #"wear_resident_memory_max_bytes{stage="\#(stage)"}"#)
+        #expect(values[#"wear_cpu_seconds_total{mode="system",stage="\#(stage)"}"#] != nil)
+        let rss = values[#"wear_resident_memory_max_bytes{stage="\#(stage)"}"#]
         #expect(rss.map { $0 > 1_000_000 && $0 < 4_000_000_000 } == true, "peak RSS bytes: \(String(describing: rss))")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty, "temporary metrics files left behind: \(leftovers)")
 
         let check = try ProcessRun.run(promtool, ["check", "metrics"], input: Data(metrics.utf8))
         #expect(check.status == 0, "promtool check metrics:\n\(check.stdoutText)\(check.stderrText)")
-    }
-
-    /// The value of the sample whose name and labels are `series` (labels sorted by name), if the text has it.
-    private func sampleValue(_ metrics: String, _ series: String) -> Double? {
-        MetricsText.values(metrics)[series]
     }
 
     /// Inode and modification time: a rename(2) of a new file changes both.

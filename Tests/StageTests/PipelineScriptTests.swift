@@ -40,9 +40,12 @@ import WearTesting
              "--metrics-interval", metricsInterval, "--report", folder.file("report.txt").path]
         }
 
-        func metrics(_ stage: String) -> [String: Double] {
-            PipelineScriptTests.samples(folder.file("state/metrics/\(stage).prom"))
+        /// The text of `stage`'s metrics file ("" before its first write).
+        func metricsText(_ stage: String) -> String {
+            (try? String(contentsOf: folder.file("state/metrics/\(stage).prom"), encoding: .utf8)) ?? ""
         }
+
+        func metrics(_ stage: String) -> [String: Double] { MetricsText.values(metricsText(stage)) }
     }
 
     /// A textfile's samples, by series (`MetricSample.series`: labels sorted by name).
@@ -58,23 +61,19 @@ import WearTesting
         var ins: [Int] = []
         var previousOut: Int?
         for stage in stages {
-            let metrics = fleet.metrics(stage)
-            let label = #"{stage="\#(stage)"}"#
-            guard let recordsIn = metrics["wear_records_in_total" + label], let out = metrics["wear_records_out_total" + label] else {
+            guard let ledger = LedgerSummary.parse(metrics: fleet.metricsText(stage), stage: stage) else {
                 Issue.record("\(stage): no ledger in its metrics file", sourceLocation: sourceLocation)
                 return ins
             }
-            let rejected = metrics.filter { $0.key.hasPrefix("wear_records_rejected_total{") }.values.reduce(0, +)
-            #expect(recordsIn == out + rejected, "\(stage): in \(recordsIn) != out \(out) + rejected \(rejected)",
-                    sourceLocation: sourceLocation)
+            #expect(ledger.balances, "\(stage): \(ledger)", sourceLocation: sourceLocation)
             let rejects = (try? Data(contentsOf: fleet.folder.file("state/rejects/\(stage).rejects"))) ?? Data()
-            #expect(lineCount(rejects) == Int(rejected), "\(stage): rejects file lines", sourceLocation: sourceLocation)
+            #expect(lineCount(rejects) == ledger.rejected, "\(stage): rejects file lines", sourceLocation: sourceLocation)
             if let previousOut {
-                #expect(Int(recordsIn) == previousOut, "\(stage) read \(recordsIn) of the \(previousOut) records written to it",
+                #expect(ledger.recordsIn == previousOut, "\(stage) read \(ledger.recordsIn) of the \(previousOut) records written to it",
                         sourceLocation: sourceLocation)
             }
-            previousOut = Int(out)
-            ins.append(Int(recordsIn))
+            previousOut = ledger.recordsOut
+            ins.append(ledger.recordsIn)
         }
         return ins
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import WearCore
+import WearTesting
 
 @Suite struct MetricsTextTests {
     @Test func readsSamplesLabelsAndSkipsComments() {
@@ -55,5 +56,21 @@ import Testing
                            #"wear_cpu_seconds_total{mode="system",stage="wear-score"}"#: 0.25,
                            "up": 1])
         #expect(MetricSample(name: "m", labels: ["b": "2", "a": "1"], value: 0).series == #"m{a="1",b="2"}"#)
+    }
+
+    @Test func aMetricsFileGivesItsStagesLedger() throws {
+        let text = """
+            wear_records_in_total{stage="wear-filter"} 10
+            wear_records_out_total{stage="wear-filter"} 7
+            wear_records_rejected_total{stage="wear-filter",reason="rule:flood"} 2
+            wear_records_rejected_total{stage="wear-filter",reason="bad_json"} 1
+            wear_records_in_total{stage="wear-score"} 7
+            """
+        let ledger = try #require(LedgerSummary.parse(metrics: text, stage: "wear-filter"))
+        #expect(ledger.recordsIn == 10 && ledger.recordsOut == 7 && ledger.rejected == 3)
+        #expect(ledger.byReason == ["rule:flood": 2, "bad_json": 1])
+        #expect(ledger.balances)
+        #expect(LedgerSummary.parse(metrics: text, stage: "wear-score") == nil, "no out counter yet")
+        #expect(LedgerSummary.parse(metrics: "", stage: "wear-filter") == nil)
     }
 }

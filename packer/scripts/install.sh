@@ -180,8 +180,8 @@ for file in "$dir"/pipelines/systemd/*; do
     case "$name" in
         *.service | *.socket | *.target | *.timer | *.path | *.slice | *.mount) install -m 0644 "$file" "$units/$name" ;;
         *.tmpfiles)
-            install -m 0644 "$file" "/usr/local/lib/tmpfiles.d/${name%.tmpfiles}.conf"
             tmpfiles+=("/usr/local/lib/tmpfiles.d/${name%.tmpfiles}.conf")
+            install -m 0644 "$file" "${tmpfiles[-1]}"
             ;;
         *)
             if [[ -x "$file" ]]; then
@@ -234,7 +234,7 @@ if [[ -d "$dir/pipelines/nginx" ]]; then
             echo "}"
         } > /etc/nginx/wear.conf
         chmod 0644 /etc/nginx/wear.conf
-        sed -i '\|^include /etc/nginx/wear/\*\.conf;$|d' /etc/nginx/nginx.conf # what releases before 0.1.0-92c252d wrote
+        sed -i '\|^include /etc/nginx/wear/\*\.conf;$|d' /etc/nginx/nginx.conf # the include an earlier install.sh wrote
         if ! grep -qx 'include /etc/nginx/wear.conf;' /etc/nginx/nginx.conf; then
             printf '\n# wear (packer/scripts/install.sh): the stream servers of pipelines/nginx\ninclude /etc/nginx/wear.conf;\n' \
                 >> /etc/nginx/nginx.conf
