@@ -16,9 +16,9 @@ and rewrites their hr (a window starts after --settle records of its device):
   the minute before), hr rises by 20-35 bpm with a 20 s time constant and
   stays there for W records, the way a pulse does at the start of a walk:
   to the pulse alone it is a walk's onset; the body did not move.
-- pulse_flat: from the onset of motion (still for the minute before, moving
-  for the W records after), hr replays the W records before the onset (a
-  resting pulse) while the wearer walks or runs.
+- pulse_flat: from the onset of motion (still for the W records before, at
+  least a minute; moving for the W records after), hr replays the W records
+  before the onset (a resting pulse) while the wearer walks or runs.
 
 LABELS gets one line per instance: {"dev","attack","seqs","start","end"}.
 report prints, per shape, the instances with a record of the window at or
@@ -30,18 +30,15 @@ be "caught" by the motion itself, not by the pulse.
 """
 import argparse
 import collections
+import os
 import random
 import sys
 
 import numpy as np
 import orjson
 
-
-def motion(record):
-    gyro = record.get("gyro")
-    if not isinstance(gyro, list) or not gyro:
-        return np.nan
-    return float(np.sqrt(sum(float(g) * float(g) for g in gyro)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import norm  # noqa: E402  (gyro_mag as wear-score computes it)
 
 
 def inject(args):
@@ -62,22 +59,22 @@ def inject(args):
     labels, counts = [], collections.Counter()
     for dev in devices:
         rows = by_device[dev]
-        g = np.array([motion(records[i]) for i in rows])
+        g = np.array([norm(records[i].get("gyro")) for i in rows])
         if np.isnan(g).mean() > 0.5:
             continue  # stillness is judged by the gyroscope: devices that send it on most records
         still_level = np.nanpercentile(g, 20) * 3 + 1
         still = g < still_level
-        # Windows start after the device has settled in (its warm-up and a first stretch).
+        # One shape per device; windows start after the device has settled in
+        # (its warm-up and a first stretch), still for the minute before (for
+        # pulse_flat, for all the W records it replays).
         for shape in ("pulse_still", "pulse_flat"):
-            if counts[shape] >= args.count or any(label["dev"] == dev for label in labels):
+            if counts[shape] >= args.count:
                 continue
-            starts = []
-            for k in range(max(settle, before + w), len(rows) - w - 1, 7):
-                calm = still[k - before:k].mean() > 0.95
-                if shape == "pulse_still" and calm and still[k:k + w].mean() > 0.95:
-                    starts.append(k)
-                if shape == "pulse_flat" and calm and (~still[k:k + w]).mean() > 0.9 and not still[k]:
-                    starts.append(k)
+            calm = before if shape == "pulse_still" else max(before, w)
+            starts = [k for k in range(max(settle, calm), len(rows) - w - 1, 7)
+                      if still[k - calm:k].mean() > 0.95
+                      and (still[k:k + w].mean() > 0.95 if shape == "pulse_still"
+                           else not still[k] and (~still[k:k + w]).mean() > 0.9)]
             if not starts:
                 continue
             k = rng.choice(starts)
@@ -95,6 +92,7 @@ def inject(args):
             counts[shape] += 1
             labels.append({"dev": dev, "attack": shape, "seqs": [records[i].get("seq") for i in window],
                            "start": records[window[0]].get("ts"), "end": records[window[-1]].get("ts")})
+            break
     with open(args.out, "wb") as out:
         out.write(b"\n".join(lines) + b"\n")
     with open(args.labels, "wb") as out:
@@ -132,7 +130,7 @@ def report(args):
     for shape in sorted({label["attack"] for label in labels}):
         members = [n for n, label in enumerate(labels) if label["attack"] == shape]
         got = sum(caught[n] for n in members)
-        kinds = collections.Counter(f'{w[0]["feature"]}/{w[0]["kind"]}' for n in members if caught[n] for w in [why[n]] if w)
+        kinds = collections.Counter(f'{why[n][0]["feature"]}/{why[n][0]["kind"]}' for n in members if caught[n] and why[n])
         also = f", {sum(caught[n] and already[n] for n in members)} of them also without the attack" if args.clean else ""
         print(f"  {shape:<12} {got}/{len(members)} caught{also}  first why: {dict(kinds)}")
     print(f"  other records >= threshold: {hits} of {clean} ({hits / max(clean, 1):.4%})")
