@@ -1,5 +1,4 @@
 import ArgumentParser
-import Synchronization
 
 /// Arguments whose checks must not hide argument-parser's own errors.
 ///
@@ -22,15 +21,16 @@ extension CheckedArguments {
 
 /// Whether `CheckedArguments` run their checks (off only while `wearMain`
 /// looks for an error the checks hid).
+///
+/// A task-local, not a process-wide flag: a second parse on another task
+/// (tests run in parallel) must not see the look's checks-off.
 enum ArgumentChecks {
-    private static let state = Atomic<Bool>(true)
+    @TaskLocal private static var off = false
 
-    static var enabled: Bool { state.load(ordering: .relaxed) }
+    static var enabled: Bool { !off }
 
-    /// Runs `body` with checks off.
+    /// Runs `body` with checks off, for this task only.
     static func withoutChecks<T>(_ body: () throws -> T) rethrows -> T {
-        state.store(false, ordering: .relaxed)
-        defer { state.store(true, ordering: .relaxed) }
-        return try body()
+        try $off.withValue(true) { try body() }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Synchronization
 import Testing
 import WearCore
 @testable import WearCLI
@@ -61,6 +63,28 @@ struct NeedsAKey: ParsableCommand, CheckedArguments {
         let hidden = ArgumentChecks.withoutChecks { CheckedArgumentsTests.error(of: ["--kye", "k"]) }
         #expect(NeedsAKey.message(for: hidden) == "Unknown option '--kye'. Did you mean '--key'?")
         #expect(ArgumentChecks.enabled, "checks stay off after the look")
+    }
+
+    /// The look turns checks off for its own task only: a parse running
+    /// meanwhile on another thread (a parallel test) still runs its checks.
+    @Test func checksStayOnElsewhereDuringTheLook() {
+        let (inside, elsewhere) = ArgumentChecks.withoutChecks {
+            (ArgumentChecks.enabled, CheckedArgumentsTests.onAnotherThread { ArgumentChecks.enabled })
+        }
+        #expect(!inside)
+        #expect(elsewhere)
+    }
+
+    /// `body`'s answer on a new thread, waited for (so it runs inside the look).
+    static func onAnotherThread(_ body: @escaping @Sendable () -> Bool) -> Bool {
+        let answer = Mutex<Bool?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            answer.withLock { $0 = body() }
+            done.signal()
+        }.start()
+        done.wait()
+        return answer.withLock { $0 } ?? false
     }
 
     static func error(of arguments: [String]) -> any Error {
