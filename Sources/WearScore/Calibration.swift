@@ -5,11 +5,12 @@ import Glibc
 ///
 /// - A level or change residual `z` (in standard deviations) has the
 ///   two-sided probability of a normal up to `tail` standard deviations;
-///   beyond, the larger of the normal's and a learned power-law tail,
-///   `q · (|z| / tail)^(−1/h)` (peaks over threshold: `q` the device's
-///   rate of exceedances, `h` their mean log-excess, Hill's estimator), so
-///   a device whose residuals are heavier-tailed than a normal's is judged
-///   by its own tail.
+///   beyond, the larger of the normal's and a learned tail,
+///   `q · P(|X| > |z| | |X| > tail)` (peaks over threshold: `q` the
+///   device's rate of exceedances, X of the shape whose mean log-excess
+///   is the device's `h`, `ResidualTail`), so a device whose residuals are
+///   heavier-tailed than a normal's is judged by its own tail, and one
+///   whose residuals are close to normal by a tail close to a normal's.
 /// - A stuck run of `r` repeats has probability `p0^r` (`p0` the device's
 ///   rate of repeats).
 /// - The record's detector probability is Šidák's correction of the
@@ -22,11 +23,11 @@ import Glibc
 public enum Calibration {
     /// Two-sided probability of a residual of `z` standard deviations.
     @inline(__always)
-    public static func residualP(_ z: Float, tail: Float, q: Float, h: Float, hFloor: Float) -> Double {
+    public static func residualP(_ z: Float, shape: ResidualTail, q: Float, h: Float, hFloor: Float) -> Double {
         let a = Double(abs(z))
         let normal = erfc(a / 2.0.squareRoot())
-        guard a > Double(tail) else { return normal }
-        let learned = Double(q) * exp(-log(a / Double(tail)) / Double(max(h, hFloor)))
+        guard a > shape.tail else { return normal }
+        let learned = Double(q) * exp(shape.logConditional(a, h: Double(max(h, hFloor))))
         return max(normal, learned)
     }
 

@@ -19,8 +19,9 @@ public struct DetectorParameters: Sendable, Equatable {
     /// normal's as if `tailPriorExceedances` had been seen at that rate, and
     /// the log-excess at `priorLogExcess` as if that many had had it.
     public var tailPriorExceedances: Float = 8
-    /// The prior mean log-excess ln(|z| / tail): 0.2 is a power-law tail of
-    /// index 5, heavier than a normal's beyond 2.5 sd (0.116, index 8.6).
+    /// The prior mean log-excess ln(|z| / tail): 0.2 is the tail of a
+    /// Student-t of 8 degrees of freedom, heavier than a normal's (0.116
+    /// beyond 2.5 sd; `ResidualTail`).
     public var priorLogExcess: Float = 0.2
     /// The least weight of a record in the exceedance rate (its longest memory) ...
     public var tailRateWeight: Float = 1.0 / 1024
@@ -98,10 +99,13 @@ public struct Detector {
     public let parameters: DetectorParameters
     /// Lanes with the stuck-sensor test.
     public let stuckLanes: SIMDMask<SIMD8<Int32>>
+    /// The tails' shapes beyond `parameters.tail`.
+    public let tailShape: ResidualTail
 
     public init(parameters: DetectorParameters, stuckLanes: SIMDMask<SIMD8<Int32>>) {
         self.parameters = parameters
         self.stuckLanes = stuckLanes
+        tailShape = ResidualTail(tail: Double(parameters.tail))
     }
 
     /// Tests `x` (NaN lanes: missing) against `state`, then learns it.
@@ -153,12 +157,12 @@ public struct Detector {
         if evidence.tests > 0 { evidence.pMin = erfc(Double(largest) / 2.0.squareRoot()) }
         if any(tailLevel .| tailChange) {
             for i in 0..<8 where tailLevel[i] {
-                let pl = Calibration.residualP(zLevel[i], tail: p.tail, q: state.levelRate[i], h: state.levelExcess[i], hFloor: p.logExcessFloor)
+                let pl = Calibration.residualP(zLevel[i], shape: tailShape, q: state.levelRate[i], h: state.levelExcess[i], hFloor: p.logExcessFloor)
                 evidence.pMin = min(evidence.pMin, pl)
                 evidence.level[i] = Self.equivalentZ(pl, sign: zLevel[i])
             }
             for i in 0..<8 where tailChange[i] {
-                let pc = Calibration.residualP(zChange[i], tail: p.tail, q: state.changeRate[i], h: state.changeExcess[i], hFloor: p.logExcessFloor)
+                let pc = Calibration.residualP(zChange[i], shape: tailShape, q: state.changeRate[i], h: state.changeExcess[i], hFloor: p.logExcessFloor)
                 evidence.pMin = min(evidence.pMin, pc)
                 evidence.change[i] = Self.equivalentZ(pc, sign: zChange[i])
             }
@@ -245,8 +249,8 @@ public struct Detector {
     /// The tail of one test (peaks over threshold, docs/wear-score.md "The
     /// score"): the rate of exceedances is a running average from the prior
     /// (weight 1 / (records + the prior's records)) until its weight reaches
-    /// `tailRateWeight`; the mean log-excess (the Hill estimator of a power
-    /// law's 1/index) a running average over the exceedances, the prior's
+    /// `tailRateWeight`; the mean log-excess (which picks the tail's shape,
+    /// `ResidualTail`) a running average over the exceedances, the prior's
     /// counted, until its weight reaches `logExcessWeight`.
     private static func learnTail(rate: inout Lanes, excess: inout Lanes, z: Lanes, used: SIMDMask<SIMD8<Int32>>,
                                   count: Lanes, p: DetectorParameters) {

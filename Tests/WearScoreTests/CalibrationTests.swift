@@ -44,12 +44,36 @@ import Testing
         #expect(Calibration.withFlags(0.5, flags: 2, flagP: 1e-3) < Calibration.withFlags(0.5, flags: 1, flagP: 1e-3))
     }
 
+    static let shape = ResidualTail(tail: 2.5)
+
     @Test func beyondTheTailTheLearnedTailIsUsedButNeverLighterThanTheNormal() {
         let normal = erfc(4 / 2.0.squareRoot())
-        // A light learned tail (rate of a normal, tiny log-excess, floored at 0.05) cannot go below the normal.
-        #expect(Calibration.residualP(4, tail: 2.5, q: 0.0124, h: 0.01, hFloor: 0.05) == normal)
-        // A heavy one (1 % beyond 2.5 sd, mean log-excess 0.5: a power law of index 2) gives 0.01·(4/2.5)^(−2).
-        #expect(abs(Calibration.residualP(-4, tail: 2.5, q: 0.01, h: 0.5, hFloor: 0.05) - 0.01 / (1.6 * 1.6)) < 1e-9)
-        #expect(Calibration.residualP(1, tail: 2.5, q: 0.5, h: 5, hFloor: 0.05) == erfc(1 / 2.0.squareRoot()))
+        // A learned tail lighter than the normal's (a rate under a normal's, a normal's shape) cannot go below it.
+        #expect(Calibration.residualP(4, shape: Self.shape, q: 0.005, h: 0.01, hFloor: 0.05) == normal)
+        // Past the heaviest Student-t (mean log-excess 0.5): a power law of index 2, 0.01·(4/2.5)^(−2).
+        #expect(abs(Calibration.residualP(-4, shape: Self.shape, q: 0.01, h: 0.5, hFloor: 0.05) - 0.01 / (1.6 * 1.6)) < 1e-9)
+        #expect(Calibration.residualP(1, shape: Self.shape, q: 0.5, h: 5, hFloor: 0.05) == erfc(1 / 2.0.squareRoot()))
+    }
+
+    /// The table against the exact tails (scipy.stats: `t(nu, scale=sqrt((nu-2)/nu)).sf(z) / .sf(2.5)`,
+    /// `norm.sf(z) / norm.sf(2.5)`), and its mean log-excesses against a normal's (0.116317 by quadrature).
+    @Test func theTailShapesAreUnitVarianceStudentTailsFromTheNormal() {
+        let shape = Self.shape
+        #expect(abs(shape.logExcess[0] - 0.116317) < 1e-4, "a normal's mean log-excess: \(shape.logExcess[0])")
+        #expect(zip(shape.logExcess, shape.logExcess.dropFirst()).allSatisfy { $0 < $1 }, "heavier shapes have larger h")
+        #expect(abs(shape.logExcess.last! - 0.4563) < 1e-3, "1/nu = 0.45: \(shape.logExcess.last!)")
+        func close(_ got: Double, _ exact: Double, _ what: String) {
+            #expect(abs(exp(got) / exact - 1) < 0.01, "\(what): \(exp(got)) against \(exact)")
+        }
+        close(shape.logConditional(6, h: 0.1), 1.5887935875e-7, "a normal at 6 sd (h under the normal's)")
+        close(shape.logConditional(4, h: shape.logExcess[0]), 5.10031381e-3, "a normal at 4 sd")
+        close(shape.logConditional(4, h: shape.logExcess[25]), 0.0843776478, "t(8) at 4 sd")
+        close(shape.logConditional(6, h: shape.logExcess[25]), 5.962544204e-3, "t(8) at 6 sd")
+        // Between shapes, monotone in h; far out, the last segment's slope: finite, decreasing.
+        let (a, b, c) = (shape.logConditional(6, h: 0.15), shape.logConditional(6, h: 0.16), shape.logConditional(6, h: 0.2))
+        #expect(a < b && b < c)
+        let (far, farther) = (shape.logConditional(500, h: 0.2), shape.logConditional(5_000, h: 0.2))
+        #expect(far.isFinite && farther.isFinite && farther < far)
+        #expect(shape.logConditional(1e6, h: 0.12).isFinite, "a normal-like tail far out: small, not NaN")
     }
 }

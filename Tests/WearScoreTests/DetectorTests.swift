@@ -132,9 +132,9 @@ import WearTesting
         }
         #expect(state.levelExcess[0] < p.priorLogExcess, "a normal's log-excess is 0.116: \(state.levelExcess[0])")
         #expect(state.levelExcess[1] > state.levelExcess[0], "t(3): \(state.levelExcess[1]) vs \(state.levelExcess[0])")
-        let light = Calibration.residualP(6, tail: p.tail, q: state.levelRate[0], h: state.levelExcess[0], hFloor: p.logExcessFloor)
-        let heavy = Calibration.residualP(6, tail: p.tail, q: state.levelRate[1], h: state.levelExcess[1], hFloor: p.logExcessFloor)
-        #expect(heavy > 3 * light)
+        let light = Calibration.residualP(6, shape: detector.tailShape, q: state.levelRate[0], h: state.levelExcess[0], hFloor: p.logExcessFloor)
+        let heavy = Calibration.residualP(6, shape: detector.tailShape, q: state.levelRate[1], h: state.levelExcess[1], hFloor: p.logExcessFloor)
+        #expect(heavy > 100 * light, "a 6 sd residual: \(heavy) on t(3), \(light) on the normal")
     }
 }
 

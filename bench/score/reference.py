@@ -43,10 +43,12 @@ REL_FLOOR = 1e-3      # a standard deviation is at least REL_FLOOR * |mean| ...
 ABS_FLOOR = 1e-6      # ... and at least ABS_FLOOR
 WARMUP = 64
 # The tails (peaks over threshold): beyond TAIL standard deviations a
-# residual's probability is learned per device, feature and kind as a
-# power-law tail, q * (|z| / TAIL) ** (-1 / h): q the rate of exceedances, h
-# their mean log-excess ln(|z| / TAIL) (Hill's estimator of 1 / the index,
-# each counted at most LOG_CAP). Both are running averages from a prior worth
+# residual's probability is learned per device, feature and kind as
+# q * P(|X| > |z| | |X| > TAIL): q the rate of exceedances, X the unit-variance
+# Student-t whose mean log-excess ln(|X| / TAIL) beyond TAIL is h, the
+# exceedances' own (each counted at most LOG_CAP; a normal for h at or under
+# a normal's, a power law of index 1/h past 1/nu = 0.45: tail_table). Both
+# are running averages from a prior worth
 # PRIOR_EXCEEDANCES exceedances (q a normal's, h PRIOR_H) until their weight
 # falls to RATE_WEIGHT (q, per record) and LOG_WEIGHT (h, per exceedance).
 TAIL = 2.5
@@ -205,13 +207,63 @@ def read(data):
             features, np.concatenate(flags or [np.zeros(0)]))
 
 
+def tail_table(tail=TAIL, shapes=91, shape_step=0.005, points=141, point_step=1 / 32, substeps=8, end=6.0):
+    """The shapes of the learned tail (Sources/WearScore/ResidualTail.swift, the same table built
+    the same way): unit-variance Student-t tails with 1/nu from 0 (a normal) to 0.45, their mean
+    log-excess ln(|z| / tail) beyond `tail`, and ln P(|X| > tail e^w | |X| > tail) on a grid of w."""
+    step = point_step / substeps
+    w = np.arange(round(end / step) + 1) * step
+    x = tail * np.exp(w)
+    excess, survival = [], []
+    for s in range(shapes):
+        g = s * shape_step
+        if g == 0:
+            log_density = lambda v: -v * v / 2
+            decay = max(x[-1] ** 2 - 1, 1)
+        else:
+            nu = 1 / g
+            log_density = lambda v, nu=nu: -(nu + 1) / 2 * np.log1p(v * v / (nu - 2))
+            decay = nu
+        density = np.exp(log_density(x) - log_density(tail) + w)
+        pieces = step * (density[:-1] + density[1:]) / 2
+        above = np.concatenate([np.cumsum(pieces[::-1])[::-1], [0.0]]) + density[-1] / decay
+        moment = np.sum(step * (w[:-1] * density[:-1] + w[1:] * density[1:]) / 2) + density[-1] / decay * (end + 1 / decay)
+        excess.append(moment / above[0])
+        survival.append(np.log(np.maximum(above[::substeps][:points], 1e-300) / above[0]))
+    return np.array(excess), np.array(survival), point_step
+
+
+TAIL_EXCESS, TAIL_SURVIVAL, TAIL_STEP = tail_table()
+
+
+def tail_log_conditional(a, h):
+    """ln P(|X| > a | |X| > TAIL) for the shape of mean log-excess h (a > TAIL): interpolated in h
+    and in w = ln(a / TAIL); a power law of index 1/h past the heaviest shape."""
+    w = np.log(a / TAIL)
+    lower = np.clip(np.searchsorted(TAIL_EXCESS, h, side="right") - 1, 0, len(TAIL_EXCESS) - 2)
+    fraction = np.where(h > TAIL_EXCESS[0], (h - TAIL_EXCESS[lower]) / (TAIL_EXCESS[lower + 1] - TAIL_EXCESS[lower]), 0.0)
+    x = w / TAIL_STEP
+    k = np.minimum(x.astype(np.int64), TAIL_SURVIVAL.shape[1] - 2)
+    t = x - k
+    def at(shape):
+        return TAIL_SURVIVAL[shape, k] + t * (TAIL_SURVIVAL[shape, k + 1] - TAIL_SURVIVAL[shape, k])
+    value = at(lower) + fraction * (at(lower + 1) - at(lower))
+    return np.where(h >= TAIL_EXCESS[-1], -w / h, value)
+
+
 def tail_p(z, q, h):
     """Two-sided p of z: a normal's up to TAIL, beyond it the larger of the normal's and the learned
-    power-law tail."""
+    tail, q times the conditional tail of the shape whose mean log-excess is h."""
     a = np.abs(z)
     normal = erfc(a / math.sqrt(2))
-    learned = q * np.exp(-np.log(np.maximum(a, TAIL) / TAIL) / np.maximum(h, H_FLOOR))
-    return np.where(a <= TAIL, normal, np.maximum(normal, learned))
+    beyond = a > TAIL
+    if not np.any(beyond):
+        return normal
+    out = normal.copy()
+    ab = a[beyond]
+    learned = q[beyond] * np.exp(tail_log_conditional(ab, np.maximum(h[beyond], H_FLOOR)))
+    out[beyond] = np.maximum(normal[beyond], learned)
+    return out
 
 
 def fisher(log_p, k):
