@@ -321,7 +321,26 @@ def selftest(_args):
         if expected_normalised is not None:
             assert math.isclose(got, expected_normalised, abs_tol=1e-9), (detected, got, expected_normalised)
     assert math.isclose(sigmoid(0.0), 0.0) and math.isclose(MAX_TP, 0.98661, abs_tol=1e-5) and sigmoid(3.0) == -1
-    print(f"nab.py selftest: {len(cases)} cases passed")
+    # convert: a corpus of one file in the benchmark's layout (CRLF lines, as some of its files
+    # have), one window, and one file the windows name that is missing.
+    import tempfile
+    with tempfile.TemporaryDirectory() as root:
+        os.makedirs(os.path.join(root, "data", "realTest"))
+        os.makedirs(os.path.join(root, "labels"))
+        with open(os.path.join(root, "data", "realTest", "one.csv"), "w", newline="") as f:
+            f.write("timestamp,value\r\n" + "".join(
+                f"2014-01-01 {k // 60:02d}:{k % 60:02d}:00,{k % 7}.5\r\n" for k in range(1000)))
+        with open(os.path.join(root, "labels", "combined_windows.json"), "w") as f:
+            f.write('{"realTest/one.csv": [["2014-01-01 08:20:00.000000", "2014-01-01 10:00:00.000000"]],'
+                    ' "realTest/missing.csv": []}')
+        out, lab = os.path.join(root, "out.ndjson"), os.path.join(root, "labels.ndjson")
+        convert(argparse.Namespace(root=root, out=out, labels=lab, only=""))
+        records = [orjson.loads(line) for line in open(out, "rb")]
+        label = orjson.loads(open(lab, "rb").read())
+        assert len(records) == 1000 and records[3] == {"dev": "realTest/one", "seq": 3, "ts": 1388534580000, "v": 3.5}
+        assert label == {"dev": "realTest/one", "n": 1000, "probation": 150, "windows": [[500, 600, "realTest"]]}, label
+        assert windows_of(label) == ([(500, 600, "realTest", 500)], 150)
+    print(f"nab.py selftest: {len(cases)} cases and a conversion passed")
 
 
 def main():
