@@ -443,6 +443,7 @@ void wear_json_object_fill(const wear_json_value *object, const wear_json_member
         wear_json_value *slot = &out[table->slots[i]];
         if (slot->reserved == generation) continue;
         slot->type = WEAR_JSON_NULL;
+        slot->number.u64 = 1; // absent, not a JSON null (header)
         slot->reserved = generation;
         numbers[table->slots[i]] = __builtin_nan("");
     }

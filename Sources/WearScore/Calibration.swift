@@ -61,33 +61,40 @@ public enum Calibration {
         return min(1, exp(logPi) * (1 - logPi))
     }
 
-    /// The z with P(Z ≥ z) = p for a standard normal Z (one-sided), for
-    /// `why`: Acklam's rational approximation refined by one Halley step on
-    /// erfc (relative error below 1e-13). p is clamped to [1e-300, 0.5].
+    /// The z with P(Z ≥ z) = p for a standard normal Z (one-sided):
+    /// Acklam's rational approximation refined by one Halley step on erfc
+    /// (relative error below 1e-13). p is clamped to [1e-300, 0.5].
     public static func normalQuantile(upper p: Double) -> Double {
         let q = min(max(p, 1e-300), 0.5)
-        // Acklam's approximation of the lower quantile of q (z < 0), negated.
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-        var x: Double
-        if q < 0.02425 {
-            let t = (-2 * log(q)).squareRoot()
-            x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5])
-                / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1)
-        } else {
-            let u = q - 0.5, r = u * u
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * u
-                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-        }
+        var x = -approximateNormalQuantile(upper: q)
         // Halley on F(x) = Φ(x) − q.
         let e = 0.5 * erfc(-x / 2.0.squareRoot()) - q
         let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
         x -= u / (1 + x * u / 2)
+        return -x
+    }
+
+    /// `normalQuantile` without the refinement: Acklam's approximation
+    /// alone, relative error below 1.2e-9. For `why`'s equivalent z, which
+    /// is written to one decimal: the Halley step's `erfc` and `exp` were
+    /// ~3 % of a record's time on telemetry, where integer-valued features
+    /// (SpO2) repeat and their stuck runs get a z on most records.
+    public static func approximateNormalQuantile(upper p: Double) -> Double {
+        let q = min(max(p, 1e-300), 0.5)
+        // Acklam's approximation of the lower quantile of q (z < 0), negated.
+        if q < 0.02425 {
+            let t = (-2 * log(q)).squareRoot()
+            let x = (((((-7.784894002430293e-03 * t - 3.223964580411365e-01) * t - 2.400758277161838e+00) * t
+                - 2.549732539343734e+00) * t + 4.374664141464968e+00) * t + 2.938163982698783e+00)
+                / ((((7.784695709041462e-03 * t + 3.224671290700398e-01) * t + 2.445134137142996e+00) * t
+                    + 3.754408661907416e+00) * t + 1)
+            return -x
+        }
+        let u = q - 0.5, r = u * u
+        let x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
+            + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239e+00) * u
+            / (((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
+                + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1)
         return -x
     }
 }

@@ -55,6 +55,17 @@ public typealias Lanes = SIMD8<Float>
 @inline(__always)
 func magnitude(_ v: Lanes) -> Lanes { v.replacing(with: -v, where: v .< 0) }
 
+/// The largest lane of two vectors of non-negative lanes: a tree of
+/// masked selects (`SIMD.max()` loops over the scalars: ~2 % of a record's
+/// time under perf).
+@inline(__always)
+func largestLane(_ a: Lanes, _ b: Lanes) -> Float {
+    let m8 = a.replacing(with: b, where: b .> a)
+    let m4 = m8.lowHalf.replacing(with: m8.highHalf, where: m8.highHalf .> m8.lowHalf)
+    let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+    return m2[1] > m2[0] ? m2[1] : m2[0]
+}
+
 /// One device's detector state: per feature (a lane each), the level's
 /// and the change's exponentially weighted mean and variance, the last
 /// value, the repeat rate and current run, and the learned tails; then the
@@ -101,11 +112,16 @@ public struct Detector {
     public let stuckLanes: SIMDMask<SIMD8<Int32>>
     /// The tails' shapes beyond `parameters.tail`.
     public let tailShape: ResidualTail
+    /// `parameters.tailPriorRecords`, computed once: it costs an `erfc` and
+    /// an `exp`, which made it ~3 % of a record's time when `learnTail`
+    /// read it per record (perf, 2026-12-06).
+    let tailPriorRecords: Float
 
     public init(parameters: DetectorParameters, stuckLanes: SIMDMask<SIMD8<Int32>>) {
         self.parameters = parameters
         self.stuckLanes = stuckLanes
         tailShape = ResidualTail(tail: Double(parameters.tail))
+        tailPriorRecords = parameters.tailPriorRecords
     }
 
     /// Tests `x` (NaN lanes: missing) against `state`, then learns it.
@@ -148,8 +164,8 @@ public struct Detector {
         let (tailLevel, tailChange) = (present .& (aLevel .> tail), hasLast .& (aChange .> tail))
         evidence.level = zLevel.replacing(with: 0, where: tailLevel)
         evidence.change = zChange.replacing(with: 0, where: tailChange)
-        let largest = max(aLevel.replacing(with: 0, where: .!present .| tailLevel).max(),
-                          aChange.replacing(with: 0, where: .!hasLast .| tailChange).max())
+        let largest = largestLane(aLevel.replacing(with: 0, where: .!present .| tailLevel),
+                                  aChange.replacing(with: 0, where: .!hasLast .| tailChange))
         var stuckCount = 0, logBody = 0.0
         for i in 0..<8 where present[i] {
             evidence.tests += hasLast[i] ? (stuckLanes[i] ? 3 : 2) : 1
@@ -172,14 +188,14 @@ public struct Detector {
             guard logStuck[i] < 0 else { continue }
             let ps = Double(Glibc.expf(logStuck[i]))
             evidence.pMin = min(evidence.pMin, ps)
-            if ps < Self.whyStuckP { evidence.stuck[i] = Float(Calibration.normalQuantile(upper: ps)) }
+            if ps < Self.whyStuckP { evidence.stuck[i] = Float(Calibration.approximateNormalQuantile(upper: ps)) }
             logBody += Double(logStuck[i])
         }
         if stuckCount >= 2 {
             evidence.tests += 1
             let pb = Calibration.fisher(logProduct: logBody, count: stuckCount)
             evidence.pMin = min(evidence.pMin, pb)
-            if pb < 1 { evidence.body = Calibration.normalQuantile(upper: pb) }
+            if pb < 1 { evidence.body = Calibration.approximateNormalQuantile(upper: pb) }
         }
 
         learn(&state, x: x, present: present, hasLast: hasLast, n: n, nd: nd, r: r, sd: sd, d: d, rd: rd, dsd: dsd,
@@ -197,7 +213,7 @@ public struct Detector {
     @inline(__always)
     static func equivalentZ(_ p: Double, sign: Float) -> Float {
         guard p < 1 else { return 0 }
-        let z = Float(Calibration.normalQuantile(upper: p / 2))
+        let z = Float(Calibration.approximateNormalQuantile(upper: p / 2))
         return sign < 0 ? -z : z
     }
 
@@ -216,8 +232,11 @@ public struct Detector {
         let hit = Lanes(repeating: 0).replacing(with: 1, where: repeated)
         s.repeatRate.replace(with: s.repeatRate + b0 * (hit - s.repeatRate), where: hasLast)
 
-        Self.learnTail(rate: &s.levelRate, excess: &s.levelExcess, z: zLevel, used: present .& (n .> 2), count: n, p: p)
-        Self.learnTail(rate: &s.changeRate, excess: &s.changeExcess, z: zChange, used: hasLast .& (nd .> 2), count: nd, p: p)
+        let prior = Lanes(repeating: tailPriorRecords)
+        Self.learnTail(rate: &s.levelRate, excess: &s.levelExcess, z: zLevel, used: present .& (n .> 2), count: n,
+                       priorRecords: prior, p: p)
+        Self.learnTail(rate: &s.changeRate, excess: &s.changeExcess, z: zChange, used: hasLast .& (nd .> 2), count: nd,
+                       priorRecords: prior, p: p)
 
         s.last.replace(with: x, where: present)
         for i in 0..<8 {
@@ -253,11 +272,11 @@ public struct Detector {
     /// `ResidualTail`) a running average over the exceedances, the prior's
     /// counted, until its weight reaches `logExcessWeight`.
     private static func learnTail(rate: inout Lanes, excess: inout Lanes, z: Lanes, used: SIMDMask<SIMD8<Int32>>,
-                                  count: Lanes, p: DetectorParameters) {
+                                  count: Lanes, priorRecords: Lanes, p: DetectorParameters) {
         let tail = Lanes(repeating: p.tail)
         let a = magnitude(z)
         let over = used .& (a .> tail)
-        let seen = count + Lanes(repeating: p.tailPriorRecords)
+        let seen = count + priorRecords
         let one = Lanes(repeating: 1)
         // Masked selects rather than SIMD max (see learnMoments).
         let (rateFloor, excessFloor) = (Lanes(repeating: p.tailRateWeight), Lanes(repeating: p.logExcessWeight))

@@ -32,9 +32,10 @@ public struct ScoreConfiguration: Sendable {
     }
 
     /// The members a shard reads besides the features', filled in the
-    /// program's pass (`ExprProgram.read`): the key, rx, ts, flags.
-    static func reads(key: String) -> [String] { [key, "rx", "ts", "flags"] }
-    static let readKey = 0, readRX = 1, readTS = 2, readFlags = 3
+    /// program's pass (`ExprProgram.read`): the key, rx, ts, flags, and the
+    /// score and why members a record may already have (to be replaced).
+    static func reads(key: String) -> [String] { [key, "rx", "ts", "flags", "score", "why"] }
+    static let readKey = 0, readRX = 1, readTS = 2, readFlags = 3, readScore = 4, readWhy = 5
 
     /// A fresh compiled program of the feature expressions (one per shard: not thread-safe).
     func program(maxKeys: Int) throws(FeatureError) -> ExprProgram {

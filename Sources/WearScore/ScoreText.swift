@@ -5,17 +5,24 @@ enum ScoreText {
     static let top = 3
 
     static func score(_ score: Double, into text: inout [UInt8]) {
-        var micros = Int((min(max(score, 0), 1) * 1_000_000).rounded(.down))
+        let micros = Int((min(max(score, 0), 1) * 1_000_000).rounded(.down))
         if micros >= 1_000_000 { text.append(UInt8(ascii: "1")); return }
         if micros == 0 { text.append(UInt8(ascii: "0")); return }
-        text.append(contentsOf: "0.".utf8)
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
-        for i in stride(from: 5, through: 0, by: -1) {
-            digits[i] = UInt8(ascii: "0") + UInt8(micros % 10)
-            micros /= 10
+        append("0.", to: &text)
+        // Digits from the first decimal until the rest is zero: trailing
+        // zeros are never written (no scratch array: this runs per record).
+        var rest = micros, divisor = 100_000
+        while rest > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
-        while digits.count > 1 && digits.last == UInt8(ascii: "0") { digits.removeLast() }
-        text.append(contentsOf: digits)
+    }
+
+    /// Each feature's name as UTF-8, for `why` (made once per shard: a
+    /// `String` read per record retains and walks it).
+    static func names(_ features: [Feature]) -> [[UInt8]] {
+        features.map { Array($0.name.utf8) }
     }
 
     /// The kinds, by their index in a `why` candidate.
@@ -23,7 +30,8 @@ enum ScoreText {
 
     /// The strongest three tests with |z| ≥ `minimum`, strongest first, ties
     /// in lane and kind order (no allocation: a top-3 insertion).
-    static func why(_ evidence: Evidence, features: [Feature], minimum: Double, into text: inout [UInt8]) {
+    /// `names`: `names(features)`.
+    static func why(_ evidence: Evidence, names: [[UInt8]], minimum: Double, into text: inout [UInt8]) {
         var chosen = (Candidate(), Candidate(), Candidate())
         func offer(_ lane: Int, _ kind: Int, _ z: Double) {
             let size = abs(z)
@@ -37,7 +45,7 @@ enum ScoreText {
                 chosen.2 = candidate
             }
         }
-        for lane in features.indices {
+        for lane in names.indices {
             offer(lane, 0, Double(evidence.level[lane]))
             offer(lane, 1, Double(evidence.change[lane]))
             offer(lane, 2, Double(evidence.stuck[lane]))
@@ -48,15 +56,22 @@ enum ScoreText {
             let item = index == 0 ? chosen.0 : index == 1 ? chosen.1 : chosen.2
             if item.isEmpty { break }
             if index > 0 { text.append(UInt8(ascii: ",")) }
-            text.append(contentsOf: #"{"feature":""#.utf8)
-            if item.lane < 0 { text.append(contentsOf: "all".utf8) } else { text.append(contentsOf: features[item.lane].name.utf8) }
-            text.append(contentsOf: #"","kind":""#.utf8)
-            kinds[item.kind].withUTF8Buffer { text.append(contentsOf: $0) }
-            text.append(contentsOf: #"","z":"#.utf8)
+            append(#"{"feature":""#, to: &text)
+            if item.lane < 0 { append("all", to: &text) } else { text.append(contentsOf: names[item.lane]) }
+            append(#"","kind":""#, to: &text)
+            append(kinds[item.kind], to: &text)
+            append(#"","z":"#, to: &text)
             tenths(item.z, into: &text)
             text.append(UInt8(ascii: "}"))
         }
         text.append(UInt8(ascii: "]"))
+    }
+
+    /// A literal's bytes (a `String`'s `utf8` appended per record went
+    /// through a generic, non-contiguous path: ~170 instructions a record).
+    @inline(__always)
+    static func append(_ literal: StaticString, to text: inout [UInt8]) {
+        literal.withUTF8Buffer { text.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     /// One entry of `why`; lane -1 is every sensor ("all"), -2 an empty slot.

@@ -18,6 +18,20 @@ import Testing
         }
     }
 
+    @Test func theApproximateQuantileIsWithinAcklamsBound() {
+        // Relative error below 1.2e-9 against the refined quantile, in both
+        // of its regions (the switch is at p = 0.02425) and far out.
+        var p = 0.5
+        while p > 1e-300 {
+            let exact = Calibration.normalQuantile(upper: p)
+            let approximate = Calibration.approximateNormalQuantile(upper: p)
+            #expect(abs(approximate - exact) <= 1.2e-9 * max(abs(exact), 1e-3), "p \(p): \(approximate) vs \(exact)")
+            p /= 1.7
+        }
+        #expect(Calibration.approximateNormalQuantile(upper: 0.5) == 0)
+        #expect(Calibration.approximateNormalQuantile(upper: 0) == Calibration.approximateNormalQuantile(upper: 1e-300))
+    }
+
     @Test func sidakCorrectsForTheNumberOfTests() {
         #expect(Calibration.sidak(0.01, tests: 1) == 0.01)
         #expect(abs(Calibration.sidak(0.01, tests: 10) - (1 - pow(0.99, 10))) < 1e-12)

@@ -33,6 +33,22 @@ import WearTesting
         #expect(state.values[1] == 0, "a missing lane learns nothing")
     }
 
+    @Test func largestLaneIsTheLargestOfBothVectors() {
+        var random = SplitMix64(state: 7)
+        for _ in 0..<1_000 {
+            var a = Lanes(), b = Lanes()
+            for i in 0..<8 {
+                a[i] = Float(random.next() % 10_000) / 100
+                b[i] = Float(random.next() % 10_000) / 100
+            }
+            #expect(largestLane(a, b) == max(a.max(), b.max()))
+        }
+        #expect(largestLane(Lanes(), Lanes()) == 0)
+        var one = Lanes()
+        one[7] = 3
+        #expect(largestLane(Lanes(), one) == 3 && largestLane(one, Lanes()) == 3)
+    }
+
     @Test func aLevelOrChangeTestNeedsTwoEarlierValues() {
         let detector = Self.detector()
         var state = DeviceState(detector.parameters)

@@ -47,6 +47,9 @@ import Testing
         #expect(Self.score(0.0000004) == "0")
         #expect(Self.score(0.1234567) == "0.123456")
         #expect(Self.score(-3) == "0")
+        #expect(Self.score(0.0000051) == "0.000005", "leading zeros kept")
+        #expect(Self.score(0.1050001) == "0.105", "a zero inside kept")
+        #expect(Self.score(0.1000009) == "0.1")
     }
 
     @Test func whyListsTheThreeStrongestTestsAtOrAboveTheMinimum() {
@@ -58,11 +61,11 @@ import Testing
         evidence.body = 4
         var text: [UInt8] = []
         let features = [Feature(name: "hr", source: .expression("hr")), Feature(name: "v", source: .expression("v"))]
-        ScoreText.why(evidence, features: features, minimum: 2, into: &text)
+        ScoreText.why(evidence, names: ScoreText.names(features), minimum: 2, into: &text)
         #expect(String(decoding: text, as: UTF8.self)
                 == #"[{"feature":"v","kind":"change","z":-7.4},{"feature":"all","kind":"stuck","z":4.0},{"feature":"v","kind":"level","z":3.0}]"#)
         text = []
-        ScoreText.why(Evidence(), features: features, minimum: 2, into: &text)
+        ScoreText.why(Evidence(), names: ScoreText.names(features), minimum: 2, into: &text)
         #expect(String(decoding: text, as: UTF8.self) == "[]")
     }
 

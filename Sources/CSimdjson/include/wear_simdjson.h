@@ -122,7 +122,9 @@ static inline size_t wear_json_name_hash(uint64_t head, size_t length) {
 /// In one pass over an object's members, fills out[slot] with the first
 /// member of each name in the table, and numbers[slot] with its value when
 /// it is a number (else NaN); names absent (or a non-object) leave
-/// WEAR_JSON_NULL and NaN. Stops early once every name is found.
+/// WEAR_JSON_NULL with number.u64 = 1 (a JSON null has 0) and NaN, so a
+/// caller can tell an absent member from a null one without a lookup.
+/// Stops early once every name is found.
 /// `generation` marks the slots this call has filled (in `reserved`): it must
 /// differ from every value the table's slots' `reserved` holds before the
 /// call (a counter incremented per call, with the slots' `reserved` zeroed

@@ -10,15 +10,13 @@ struct ShardWorker<Shard: Stage> {
     let channel: ShardChannel
     private var shard: Shard
     private let parser: JSONParser
-    private let captured = CapturedLines()
-    private var output: StageOutput
+    private var capture = CapturedStageOutput()
 
     init(index: Int, channel: ShardChannel, maxLineBytes: Int, shard: Shard) {
         self.index = index
         self.channel = channel
         self.shard = shard
         self.parser = JSONParser(capacity: maxLineBytes + 1)
-        self.output = StageOutput(capturingInto: captured)
     }
 
     /// Serves commands until `.stop`.
@@ -71,37 +69,17 @@ struct ShardWorker<Shard: Stage> {
             case .failure(let fault):
                 completions.reject(ticket, fault.reason, detail: fault.detail)
             case .success(let record):
-                let verdict = shard.process(record, into: &output)
-                complete(ticket, verdict, into: &completions)
+                let verdict = shard.process(record, into: &capture.output)
+                capture.complete(ticket, verdict, into: &completions)
             }
         }
         return completions
     }
 
-    private mutating func complete(_ ticket: RecordTicket, _ verdict: Verdict, into completions: inout Completions) {
-        defer { captured.removeAll() }
-        if output.appendedToNonObject {
-            output.appendedToNonObject = false
-            completions.notAnObject(ticket)
-            return
-        }
-        switch verdict {
-        case .pass:
-            completions.pass(ticket)
-        case .emitted:
-            let captured = self.captured
-            completions.emit(ticket) { lines in captured.write(to: &lines) }
-        case .reject(let reason, let detail):
-            completions.reject(ticket, reason, detail: detail)
-        }
-    }
-
     private mutating func finish() -> Completions {
         var completions = Completions()
-        shard.finish(into: &output)
-        let captured = self.captured
-        completions.emitWithoutRecord { lines in captured.write(to: &lines) }
-        captured.removeAll()
+        shard.finish(into: &capture.output)
+        capture.completeWithoutRecord(into: &completions)
         return completions
     }
 }

@@ -100,6 +100,22 @@ public struct Completions: Sendable {
         entries.append(Entry(ticket: ticket, outcome: .emitted(lines: lines)))
     }
 
+    /// The record completes as out with the lines a `CapturedLines` holds.
+    mutating func emit(_ ticket: RecordTicket, lines captured: CapturedLines) {
+        let first = lineEnds.count
+        captured.write(bytes: &bytes, lineEnds: &lineEnds)
+        entries.append(Entry(ticket: ticket, outcome: .emitted(lines: first..<lineEnds.count)))
+    }
+
+    /// `emitWithoutRecord` of the lines a `CapturedLines` holds.
+    mutating func emitWithoutRecord(lines captured: CapturedLines) {
+        let first = lineEnds.count
+        captured.write(bytes: &bytes, lineEnds: &lineEnds)
+        if lineEnds.count > first {
+            entries.append(Entry(ticket: nil, outcome: .extra(lines: first..<lineEnds.count)))
+        }
+    }
+
     /// Lines that complete no record (they are not counted in the ledger):
     /// a digest receipt, a summary at the end.
     public mutating func emitWithoutRecord(_ body: (inout LineWriter) -> Void) {

@@ -105,15 +105,11 @@ final class CapturedLines {
         ends.append(bytes.count)
     }
 
-    /// Hands every line collected to a completion.
-    func write(to lines: inout Completions.LineWriter) {
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            for end in ends {
-                lines.line(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-                start = end
-            }
-        }
+    /// Appends every line collected to a completion's bytes and line ends.
+    func write(bytes out: inout [UInt8], lineEnds: inout [Int]) {
+        let base = out.count
+        out.append(contentsOf: bytes)
+        for end in ends { lineEnds.append(base + end) }
     }
 
     func removeAll() {

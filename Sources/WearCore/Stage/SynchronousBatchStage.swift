@@ -14,14 +14,12 @@ public struct SynchronousBatchStage<Wrapped: Stage>: BatchStage {
 
     public private(set) var wrapped: Wrapped
     private let parser: JSONParser
-    private let captured = CapturedLines()
-    private var output: StageOutput
+    private var capture = CapturedStageOutput()
 
     /// `maxLineBytes`: the runner's `--max-line-bytes` (the parser's capacity).
     public init(_ wrapped: Wrapped, maxLineBytes: Int = 1 << 20) {
         self.wrapped = wrapped
         self.parser = JSONParser(capacity: maxLineBytes + 1)
-        self.output = StageOutput(capturingInto: captured)
     }
 
     public mutating func process(_ batch: RecordBatch, context: inout StageContext) {
@@ -31,25 +29,9 @@ public struct SynchronousBatchStage<Wrapped: Stage>: BatchStage {
             case .failure(let fault):
                 context.reject(ticket, fault.reason, detail: fault.detail)
             case .success(let record):
-                complete(ticket, wrapped.process(record, into: &output), context: &context)
+                let verdict = wrapped.process(record, into: &capture.output)
+                capture.complete(ticket, verdict, into: &context.completions)
             }
-        }
-    }
-
-    private mutating func complete(_ ticket: RecordTicket, _ verdict: Verdict, context: inout StageContext) {
-        defer { captured.removeAll() }
-        if output.appendedToNonObject {
-            output.appendedToNonObject = false
-            context.completions.notAnObject(ticket)
-            return
-        }
-        switch verdict {
-        case .pass:
-            context.pass(ticket)
-        case .emitted:
-            context.completions.emit(ticket, captured.write(to:))
-        case .reject(let reason, let detail):
-            context.reject(ticket, reason, detail: detail)
         }
     }
 
@@ -57,9 +39,8 @@ public struct SynchronousBatchStage<Wrapped: Stage>: BatchStage {
     /// synchronous stage's end-of-input output (a summary, a flush of held
     /// state) has no ticket, so it is written as extra output.
     public mutating func finish(context: inout StageContext) {
-        wrapped.finish(into: &output)
-        context.completions.emitWithoutRecord(captured.write(to:))
-        captured.removeAll()
+        wrapped.finish(into: &capture.output)
+        capture.completeWithoutRecord(into: &context.completions)
     }
 
     public mutating func reload() throws { try wrapped.reload() }

@@ -144,7 +144,7 @@ public final class ExprProgram {
     }
 
     /// The loaded record's `alsoReading[index]` member (null when absent,
-    /// null, or a duplicate of none: like `JSONValue.member(named:)`, the first of its name).
+    /// with `isAbsentMember` set; like `JSONValue.member(named:)`, the first of its name).
     @inline(__always)
     public func read(_ index: Int) -> JSONValue { slots[readSlots[index]] }
 

@@ -44,6 +44,9 @@ public struct JSONValue {
     public var isObject: Bool { raw.type == WEAR_JSON_OBJECT.rawValue }
     public var isArray: Bool { raw.type == WEAR_JSON_ARRAY.rawValue }
     public var isNull: Bool { raw.type == WEAR_JSON_NULL.rawValue }
+    /// A member slot that `wear_json_object_fill` found no member for
+    /// (`ExprProgram.read` of an absent member); a JSON null is not absent.
+    public var isAbsentMember: Bool { raw.type == WEAR_JSON_NULL.rawValue && raw.number.u64 == 1 }
     public var isNumber: Bool {
         raw.type == WEAR_JSON_INT64.rawValue || raw.type == WEAR_JSON_UINT64.rawValue || raw.type == WEAR_JSON_DOUBLE.rawValue
     }
