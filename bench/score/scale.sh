@@ -14,7 +14,8 @@
 #   --no-build     use the binary already in .build-bench/release
 #
 # Each run reads the file on stdin and writes to /dev/null; peak RSS from
-# /usr/bin/time. "state/device" is (peak RSS − the 1k fleet's) / devices:
+# /usr/bin/time. "state/device" is (peak RSS − the 1k fleet's with as
+# many workers: each worker's parser and buffers are not per device) / devices:
 # the memory a device costs, against ScoreShard.bytesPerDevice (documented).
 set -euo pipefail
 
@@ -41,7 +42,7 @@ python3 -c 'import numpy' 2>/dev/null || { echo "scale.sh: synth.py needs numpy 
 
 echo "| devices | records/device | workers | wall s | records/s | peak RSS MiB | state/device B |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
-base_kb=""
+declare -A base_kb=()
 for fleet in $fleets; do
     input="$out/synth-d$fleet-r$records.ndjson"
     [[ -s "$input" ]] || python3 "$here/synth.py" --devices "$fleet" --records "$records" > "$input"
@@ -49,8 +50,8 @@ for fleet in $fleets; do
         /usr/bin/time -f "%e %M" -o "$out/time" "$bin/wear-score" --workers "$w" --max-devices "$fleet" \
             < "$input" > /dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }
         read -r wall kb < "$out/time"
-        [[ -z "$base_kb" ]] && base_kb=$kb
-        per=$(awk "BEGIN{ d = ($kb - $base_kb) * 1024 / $fleet; printf \"%.0f\", d < 0 ? 0 : d }")
+        [[ -n "${base_kb[$w]:-}" ]] || base_kb[$w]=$kb
+        per=$(awk "BEGIN{ d = ($kb - ${base_kb[$w]}) * 1024 / $fleet; printf \"%.0f\", d < 0 ? 0 : d }")
         ((fleet == ${fleets%% *})) && per="-"
         printf '| %d | %d | %d | %s | %.0f | %d | %s |\n' "$fleet" "$((records / fleet))" "$w" "$wall" \
             "$(awk "BEGIN{print $records / $wall}")" "$((kb / 1024))" "$per"
