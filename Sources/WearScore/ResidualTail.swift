@@ -89,6 +89,7 @@ public final class ResidualTail: Sendable {
     /// ln P(|X| > a | |X| > tail) for the shape of mean log-excess `h` (a > tail).
     public func logConditional(_ a: Double, h: Double) -> Double {
         let w = log(a / tail)
+        guard w.isFinite else { return w > 0 ? -.infinity : 0 } // |z| infinite: no tail is that heavy
         guard let heaviest = logExcess.last, h < heaviest else { return -w / h }
         var lower = 0, fraction = 0.0
         if h > logExcess[0] {

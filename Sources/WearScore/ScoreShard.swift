@@ -86,8 +86,7 @@ public struct ScoreShard: Stage {
         var x = Lanes(repeating: .nan)
         for (lane, index) in lanes.enumerated() {
             if index >= 0 {
-                x[lane] = program.number(index).map { Float($0) } ?? .nan
-                if !x[lane].isFinite { x[lane] = .nan }
+                x[lane] = program.number(index).map(Self.laneValue) ?? .nan
             } else {
                 x[lane] = Self.interArrival(&states[row].time, time)
             }
@@ -150,6 +149,18 @@ public struct ScoreShard: Stage {
         return row
     }
 
+    /// Feature values beyond ±1e18 are scored as ±1e18 (still absurd, so
+    /// still an alarm): the detectors' Float state squares residuals, and
+    /// a value near Float's 3.4e38 made variances and z infinite.
+    static let valueLimit = 1e18
+
+    /// A feature's value as its lane holds it: NaN (left out) when not
+    /// finite (an expression's division by zero), else clamped to ±1e18.
+    @inline(__always)
+    static func laneValue(_ value: Double) -> Float {
+        value.isFinite ? Float(min(max(value, -valueLimit), valueLimit)) : .nan
+    }
+
     /// A time member in ms (an integer, or a finite number rounded down); nil otherwise.
     @inline(__always)
     static func milliseconds(_ value: JSONValue) -> Int64? {
@@ -165,7 +176,9 @@ public struct ScoreShard: Stage {
         guard let time, latest != .min else { return .nan }
         guard time > latest else { return .nan }
         defer { latest = time }
-        return Float(Double(time - latest) / 1000)
+        // In Double: `time - latest` overflows Int64 for times of opposite
+        // signs far apart (hostile input trapped here); exact below 2^53 ms.
+        return Float((Double(time) - Double(latest)) / 1000)
     }
 
     /// Strings in the record's `flags` array (wear-filter's tags).

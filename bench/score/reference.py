@@ -97,6 +97,7 @@ BLOCK_BYTES = 1 << 24
 MEMBERS = ["dev", "rx", "ts", "hr", "spo2", "temp", "acc", "gyro", "sz", "flags"]
 NUMERIC = {int, float}
 NAN = math.nan
+VALUE_LIMIT = 1e18
 NUMERIC_OR_MISSING = {int, float, type(None)}
 
 
@@ -202,7 +203,9 @@ def read(data):
         flags.append(string_counts(values["flags"]))
     # Features are single precision, as in wear-score (whose state is SIMD8<Float>): a repeat is
     # equality of the float32 values.
-    features = np.concatenate(columns or [np.zeros((0, len(FEATURES)))]).astype(np.float32).astype(np.float64)
+    # Values beyond +-1e18 are clamped to it first (ScoreShard.valueLimit: the squares stay finite in float32).
+    features = np.clip(np.concatenate(columns or [np.zeros((0, len(FEATURES)))]), -VALUE_LIMIT, VALUE_LIMIT)
+    features = features.astype(np.float32).astype(np.float64)
     return (blocks, np.concatenate(devices or [np.zeros(0, np.int64)]), np.concatenate(times or [np.zeros(0)]),
             features, np.concatenate(flags or [np.zeros(0)]))
 
