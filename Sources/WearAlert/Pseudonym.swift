@@ -53,7 +53,8 @@ public enum Base32 {
 public enum UTCDate {
     /// Days since 1970-01-01 of an event time in ms (floor, also before 1970).
     public static func day(_ ms: Int64) -> Int64 {
-        ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let day = ms / 86_400_000
+        return ms % 86_400_000 < 0 ? day - 1 : day // floor without `ms - 86_399_999`, which overflows near Int64.min
     }
 
     /// `YYYY-MM-DD` of a day number, proleptic Gregorian (Howard Hinnant's civil_from_days).

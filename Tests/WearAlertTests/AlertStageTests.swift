@@ -90,6 +90,28 @@ enum Scored {
         #expect(outcome.ledgerProblems(outputIsRecords: false).isEmpty)
     }
 
+    /// Event times no clock has (Int64's ends, negative, past year 9999,
+    /// 1e300, strings) count as absent: the anomaly takes the watermark,
+    /// nothing traps, and a later real time is still the watermark.
+    @Test func eventTimesNoClockHasCountAsAbsent() throws {
+        let harness = try Self.harness(Self.configuration())
+        let absurd = ["9223372036854775807", "-9223372036854775808", "-1", "253402300800000", "1e300", "-1e300", "\"x\"", "[]"]
+        var lines = absurd.enumerated().map { index, time in
+            #"{"dev":"d\#(index)","rx":\#(time),"score":1,"why":[{"feature":"hr","kind":"level","z":9}]}"#
+        }
+        lines.append(Scored.line(dev: "late", rx: Self.start, score: 1, why: [("hr", "level", 9)]))
+        lines.append(#"{"dev":"edge","ts":253402300799999,"score":1,"why":[]}"#)
+        try harness.feed(lines: lines)
+        let outcome = try harness.finish()
+        let receipts = try Self.receipts(outcome.outputLines)
+        #expect(receipts.count == lines.count, "one opening each")
+        #expect(receipts.prefix(absurd.count).allSatisfy { $0.opened == 0 }, "before any real time: the watermark's 0")
+        #expect(receipts[absurd.count].opened == Self.start)
+        #expect(receipts.last?.opened == 253_402_300_799_999)
+        #expect(receipts.last?.text.contains("9999-12-31 23:00Z") == true, "\(receipts.last?.text ?? "")")
+        #expect(outcome.ledgerProblems(outputIsRecords: false).isEmpty)
+    }
+
     /// Many incidents over a small budget, arriving over wall time at
     /// random: every incident is in exactly one post or digest, a queued
     /// one's receipts say queued then digest, and the budget holds.

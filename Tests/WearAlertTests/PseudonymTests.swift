@@ -32,6 +32,14 @@ import WearAlert
         #expect(UTCDate.string(day: UTCDate.day(ms)) == date)
     }
 
+    /// The floor of ms / day at Int64's ends (the subtraction it once did
+    /// overflowed near Int64.min: hostile input trapped wear-alert).
+    @Test(arguments: [(Int64.min, Int64.min / 86_400_000 - 1), (Int64.max, Int64.max / 86_400_000), (-86_400_000, -1),
+                      (-86_400_001, -2), (86_399_999, 0)])
+    func daysAreFlooredWithoutOverflow(_ ms: Int64, _ day: Int64) {
+        #expect(UTCDate.day(ms) == day)
+    }
+
     @Test func base32IsRFC4648() {
         // RFC 4648 section 10 test vectors, unpadded.
         #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI")
