@@ -45,22 +45,12 @@ struct AlertRecord {
         return .success(record)
     }
 
-    /// An event time in ms: an integer, or a finite number (rounded down),
-    /// from 1970-01-01 to 9999-12-31 (UTC); nil otherwise, so a clock no
-    /// device has counts as absent rather than moving the watermark to the
-    /// end of time. The bound also keeps every sum and difference of times
-    /// (quiet windows, sweeps, days) far from Int64's range: hostile times
-    /// near Int64.min trapped the pseudonym's day (2026-12-06).
+    /// EventTime's ms from 1970-01-01 to 9999-12-31 (UTC); nil otherwise,
+    /// so a clock no device has counts as absent rather than moving the
+    /// watermark to the end of time or naming a day no post can print.
     static func eventTime(_ value: JSONValue?) -> Int64? {
-        guard let value else { return nil }
-        let time: Int64
-        if let integer = value.int64 {
-            time = integer
-        } else {
-            guard let number = value.double, number >= 0, number <= Double(latestEventTime) else { return nil }
-            time = Int64(number.rounded(.down))
-        }
-        return (0...latestEventTime).contains(time) ? time : nil
+        guard let value, let time = EventTime.milliseconds(value), (0...latestEventTime).contains(time) else { return nil }
+        return time
     }
 
     /// 9999-12-31T23:59:59.999Z in ms: the last instant a post's `YYYY-MM-DD` can name.

@@ -82,7 +82,7 @@ public struct ScoreShard: Stage {
             return .reject(Self.missingKey, detail: "no string member \"\(configuration.key)\" to key the device by")
         }
         let row = self.row(for: key)
-        let time = Self.milliseconds(program.read(ScoreConfiguration.readRX)) ?? Self.milliseconds(program.read(ScoreConfiguration.readTS))
+        let time = EventTime.milliseconds(program.read(ScoreConfiguration.readRX)) ?? EventTime.milliseconds(program.read(ScoreConfiguration.readTS))
         var x = Lanes(repeating: .nan)
         for (lane, index) in lanes.enumerated() {
             if index >= 0 {
@@ -161,14 +161,6 @@ public struct ScoreShard: Stage {
         value.isFinite ? Float(min(max(value, -valueLimit), valueLimit)) : .nan
     }
 
-    /// A time member in ms (an integer, or a finite number rounded down); nil otherwise.
-    @inline(__always)
-    static func milliseconds(_ value: JSONValue) -> Int64? {
-        if let integer = value.int64 { return integer }
-        if let number = value.double, number.isFinite, abs(number) < 9e15 { return Int64(number.rounded(.down)) }
-        return nil
-    }
-
     /// Seconds since the device's latest record; NaN for its first, for a
     /// record without a time, or one not later than the latest (which keeps
     /// the latest time: a record out of order does not move the clock back).
@@ -176,9 +168,8 @@ public struct ScoreShard: Stage {
         guard let time, latest != .min else { return .nan }
         guard time > latest else { return .nan }
         defer { latest = time }
-        // In Double: `time - latest` overflows Int64 for times of opposite
-        // signs far apart (hostile input trapped here); exact below 2^53 ms.
-        return Float((Double(time) - Double(latest)) / 1000)
+        // Times are EventTime's, within ±2^53 ms: the difference cannot overflow.
+        return Float(Double(time - latest) / 1000)
     }
 
     /// Strings in the record's `flags` array (wear-filter's tags).

@@ -7,16 +7,19 @@ import WearTesting
 /// Values and times no device sends, on the paths where they once trapped
 /// (found by feeding wear-score generated hostile records, 2026-12-06):
 /// event times of opposite signs far apart overflowed the inter-arrival
-/// subtraction, and finite values near Float's range made a residual's
-/// |z| infinite, which the tail table's index conversion trapped on.
+/// subtraction (times are now WearCore's EventTime, clamped to ±2^53 ms),
+/// and finite values near Float's range made a residual's |z| infinite,
+/// which the tail table's index conversion trapped on.
 @Suite struct ScoreHostileInputTests {
+    /// Times come from EventTime (clamped to ±2^53 ms; EventTimeTests): the
+    /// gap between its two ends is finite.
     @Test func interArrivalOfTimesFarApartDoesNotOverflow() {
         var latest: Int64 = -1
-        let gap = ScoreShard.interArrival(&latest, .max)
-        #expect(gap.isFinite && gap > 9e15, "\(gap)")
-        #expect(latest == .max)
-        latest = .min + 1
-        #expect(ScoreShard.interArrival(&latest, .max).isFinite)
+        let gap = ScoreShard.interArrival(&latest, EventTime.limit)
+        #expect(gap.isFinite && gap > 9e12, "\(gap)")
+        #expect(latest == EventTime.limit)
+        latest = -EventTime.limit
+        #expect(ScoreShard.interArrival(&latest, EventTime.limit) == Float(Double(2 * EventTime.limit) / 1000))
         latest = 1_000
         #expect(ScoreShard.interArrival(&latest, 3_500) == 2.5)
         #expect(ScoreShard.interArrival(&latest, 3_000).isNaN, "not later: no gap, the clock kept")

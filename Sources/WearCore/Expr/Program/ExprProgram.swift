@@ -139,7 +139,7 @@ public final class ExprProgram {
             }
         }
         guard let (rx, ts) = timeSlots else { return }
-        storage.clock.pointee = ExprStateful.eventTime(slots[rx]) ?? ExprStateful.eventTime(slots[ts]) ?? ExprStorage.noTime
+        storage.clock.pointee = EventTime.milliseconds(slots[rx]) ?? EventTime.milliseconds(slots[ts]) ?? ExprStorage.noTime
         for table in tables { table.beginRecord() }
     }
 

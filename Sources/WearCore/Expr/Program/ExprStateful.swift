@@ -140,15 +140,4 @@ enum ExprStateful {
         return 0
     }
 
-    /// Event times are clamped to +-2^53 ms (285,000 years), so the integer
-    /// math above cannot overflow whatever a record says.
-    static let timeLimit: Int64 = 1 << 53
-
-    /// A JSON number as event time, or nil when it is not a number.
-    @inline(__always)
-    static func eventTime(_ value: JSONValue) -> Int64? {
-        if let integer = value.int64 { return Swift.min(Swift.max(integer, -timeLimit), timeLimit) }
-        guard let number = value.double else { return nil }
-        return Int64(Swift.min(Swift.max(number.rounded(.down), -Double(timeLimit)), Double(timeLimit)))
-    }
 }
